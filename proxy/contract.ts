@@ -1,0 +1,95 @@
+/**
+ * The one contract between the UI and whatever hosts the proxy (Electron main via IPC,
+ * or the headless control API over HTTP + SSE). Adding an operation here makes the
+ * compiler point at the preload bridge, the IPC handlers, the HTTP routes and the
+ * renderer client. Types plus one route table, so the renderer may import it freely.
+ */
+import type {
+  ExchangeRecord,
+  HistoryPage,
+  HistoryQuery,
+  HistoryStats,
+  ProxyEventMap,
+  ProxyStatus,
+  RetentionSettings,
+} from './types.js';
+
+/** Settings as the UI sees them: the API key is write-only. */
+export interface PublicSettings {
+  apiKey: { set: boolean; last4: string | null };
+  upstreamUrl: string;
+  port: number;
+  modifierText: string;
+  modifierEnabled: boolean;
+  retention: RetentionSettings;
+  /** Keys whose value this run takes from a CLI flag or environment variable; editing them
+   * saves to the settings file but has no effect until the override is gone. */
+  overridden: Array<keyof SettingsPatch>;
+}
+
+/** What the UI may change. `apiKey: null` clears the stored key. */
+export interface SettingsPatch {
+  apiKey?: string | null;
+  upstreamUrl?: string;
+  port?: number;
+  modifierText?: string;
+  modifierEnabled?: boolean;
+  retention?: Partial<RetentionSettings>;
+}
+
+export interface Operations {
+  getStatus: { arg: void; result: ProxyStatus };
+  startProxy: { arg: void; result: ProxyStatus };
+  stopProxy: { arg: void; result: ProxyStatus };
+  getSettings: { arg: void; result: PublicSettings };
+  updateSettings: { arg: SettingsPatch; result: PublicSettings };
+  listHistory: { arg: HistoryQuery; result: HistoryPage };
+  getHistoryEntry: { arg: { id: string }; result: ExchangeRecord | null };
+  deleteHistoryEntry: { arg: { id: string }; result: { deleted: boolean } };
+  clearHistory: { arg: void; result: { deleted: number } };
+  getStats: { arg: { days?: number }; result: HistoryStats };
+}
+
+export type OperationName = keyof Operations;
+export type OpArg<K extends OperationName> = Operations[K]['arg'];
+export type OpResult<K extends OperationName> = Operations[K]['result'];
+
+/** Events pushed to the UI. Live traffic events arrive batched to keep the UI smooth. */
+export type ContractEventMap = Pick<
+  ProxyEventMap,
+  'request:start' | 'response:start' | 'request:finish' | 'request:error' | 'log' | 'state' | 'history:change'
+>;
+export type ContractEventName = keyof ContractEventMap;
+export interface ContractEvent<K extends ContractEventName = ContractEventName> {
+  name: K;
+  payload: ContractEventMap[K];
+}
+
+/** One method per operation, plus a subscription: what the preload bridge exposes and what
+ * the renderer's client implements over HTTP. */
+export type AddendumApi = {
+  [K in OperationName]: OpArg<K> extends void
+    ? () => Promise<OpResult<K>>
+    : (arg: OpArg<K>) => Promise<OpResult<K>>;
+} & {
+  /** Receives events in batches; returns an unsubscribe function. */
+  subscribe(listener: (events: ContractEvent[]) => void): () => void;
+};
+
+/** HTTP mapping used by the headless control API and the renderer's HTTP transport. */
+export const HTTP_ROUTES: { [K in OperationName]: { method: 'GET' | 'POST' | 'DELETE' | 'PATCH'; path: string } } = {
+  getStatus: { method: 'GET', path: '/api/status' },
+  startProxy: { method: 'POST', path: '/api/proxy/start' },
+  stopProxy: { method: 'POST', path: '/api/proxy/stop' },
+  getSettings: { method: 'GET', path: '/api/settings' },
+  updateSettings: { method: 'PATCH', path: '/api/settings' },
+  listHistory: { method: 'POST', path: '/api/history/query' },
+  getHistoryEntry: { method: 'POST', path: '/api/history/get' },
+  deleteHistoryEntry: { method: 'POST', path: '/api/history/delete' },
+  clearHistory: { method: 'POST', path: '/api/history/clear' },
+  getStats: { method: 'POST', path: '/api/stats' },
+};
+
+export const EVENTS_PATH = '/api/events';
+/** Header carrying the per-launch control token (a `token` query parameter works for SSE). */
+export const TOKEN_HEADER = 'x-addendum-token';

@@ -1,0 +1,154 @@
+/**
+ * Domain types shared by the proxy core, the history store, the control API, the
+ * Electron shell and the renderer. Types only: importing this module costs nothing
+ * at run time, so the renderer may use it freely.
+ */
+
+export type Dialect = 'anthropic' | 'openai';
+
+export interface Usage {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheCreation: number;
+}
+
+export type ExchangeOutcome = 'ok' | 'upstream_error' | 'proxy_error' | 'client_aborted';
+
+/** Everything the proxy knows about one exchange; one history row. */
+export interface ExchangeRecord {
+  /** Proxy-assigned id, time-ordered (see proxy/ids.ts). */
+  id: string;
+  /** Epoch milliseconds when the request arrived. */
+  startedAt: number;
+  ttfbMs: number | null;
+  durationMs: number | null;
+  method: string;
+  /** Path plus query string, as the client sent it. */
+  path: string;
+  dialect: Dialect;
+  model: string | null;
+  stream: boolean;
+  status: number | null;
+  outcome: ExchangeOutcome;
+  stopReason: string | null;
+  usage: Usage | null;
+  /** One line for the user, e.g. "UPSTREAM_TIMEOUT: Upstream API timed out (idle stream)." */
+  error: string | null;
+  userAgent: string | null;
+  /** True when the modifier changed the forwarded body. */
+  modified: boolean;
+  /** Redacted request headers as the client sent them. */
+  requestHeaders: Record<string, string>;
+  /** Body as the client sent it (for OpenAI routes: the OpenAI request). */
+  originalBody: string | null;
+  /** Body as forwarded upstream (for OpenAI routes: the translated Anthropic request). */
+  forwardedBody: string | null;
+  responseHeaders: Record<string, string>;
+  /** Raw response bytes as text (SSE for streams), capped at the configured size. */
+  responseBody: string | null;
+  responseTruncated: boolean;
+  /** For streams: the assembled Anthropic Message as JSON text. */
+  assembled: string | null;
+}
+
+/** A list row: the record without its bodies and headers (those load lazily). */
+export type ExchangeSummary = Omit<
+  ExchangeRecord,
+  'requestHeaders' | 'originalBody' | 'forwardedBody' | 'responseHeaders' | 'responseBody' | 'assembled'
+> & {
+  /** Byte sizes of the stored bodies, for the UI's size gate. */
+  sizes: { original: number; forwarded: number; response: number; assembled: number };
+};
+
+export type StatusClass = '2xx' | '3xx' | '4xx' | '5xx' | 'error';
+
+export interface HistoryQuery {
+  /** Opaque cursor from a previous page's `nextCursor`. */
+  cursor?: string | null;
+  limit?: number;
+  model?: string | null;
+  statusClass?: StatusClass | null;
+  /** Path prefix, e.g. "/v1/messages". */
+  path?: string | null;
+  /** Free text over bodies (FTS5). */
+  text?: string | null;
+}
+
+export interface HistoryPage {
+  items: ExchangeSummary[];
+  nextCursor: string | null;
+}
+
+export interface StatsRow {
+  /** YYYY-MM-DD in UTC. */
+  day: string;
+  model: string | null;
+  requests: number;
+  errors: number;
+  usage: Usage;
+}
+
+export interface HistoryStats {
+  totals: { requests: number; errors: number; usage: Usage };
+  rows: StatsRow[];
+}
+
+export interface RetentionSettings {
+  maxRows: number;
+  maxAgeDays: number;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface LogLine {
+  time: number;
+  level: LogLevel;
+  message: string;
+  exchangeId?: string;
+}
+
+/** Live events. Payloads are small summaries: bodies stay in history. */
+export interface ProxyEventMap {
+  'request:start': {
+    id: string;
+    startedAt: number;
+    method: string;
+    path: string;
+    dialect: Dialect;
+    model: string | null;
+    stream: boolean;
+    modified: boolean;
+  };
+  'response:start': { id: string; status: number; ttfbMs: number };
+  'request:finish': {
+    id: string;
+    status: number | null;
+    outcome: ExchangeOutcome;
+    durationMs: number;
+    model: string | null;
+    stopReason: string | null;
+    usage: Usage | null;
+    error: string | null;
+  };
+  'request:error': { id: string; code: string; message: string; status: number | null };
+  log: LogLine;
+  state: ProxyStatus;
+  /** A history row was written (the UI may refresh its list). */
+  'history:change': { ids: string[]; kind: 'added' | 'deleted' | 'cleared' };
+}
+
+export type ProxyEventName = keyof ProxyEventMap;
+
+export interface ProxyStatus {
+  running: boolean;
+  /** e.g. http://127.0.0.1:8000 while running, else null. */
+  baseUrl: string | null;
+  host: string;
+  port: number;
+  upstreamUrl: string;
+  modifierOn: boolean;
+  startedAt: number | null;
+  /** Last start failure, e.g. "port 8000 is in use". */
+  lastError: string | null;
+}
