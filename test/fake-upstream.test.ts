@@ -181,21 +181,23 @@ describe('fake upstream over plain HTTP', () => {
     expect(((await res.json()) as any).content[0].text).toBe('plain');
   });
 
-  it('writes one event per write, pacing them so they arrive separately', async () => {
-    fake.enqueue({ kind: 'stream', stream: 'text', paceMs: 40 });
+  it('writes one event per write and paces them, so the first arrives before the rest are written', async () => {
+    fake.enqueue({ kind: 'stream', stream: 'text', paceMs: 30 });
     const res = await post('/v1/messages', { ...MSG_BODY, stream: true });
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
-    const reads: string[] = [];
+    const first = await reader.read();
+    let text = decoder.decode(first.value, { stream: true });
+    // Ordering, not timing: the client holds an event while the server is still pacing.
+    expect(fake.responses[0]!.complete).toBe(false);
+    expect(frames(text).length).toBeLessThan(sseEvents('text').length);
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      reads.push(decoder.decode(value, { stream: true }));
+      text += decoder.decode(value, { stream: true });
     }
-    const expected = frames(reads.join('')).length;
-    // With a pause between events, each read carries exactly one event.
-    expect(reads.length).toBe(expected);
-    for (const r of reads) expect(frames(r)).toHaveLength(1);
+    expect(frames(text)).toHaveLength(sseEvents('text').length);
+    expect(fake.responses[0]!.bytes.toString()).toBe(text);
   });
 
   it('records error_midway as a complete 200 stream ending in an error event', async () => {
@@ -268,17 +270,38 @@ describe('fake upstream over plain HTTP', () => {
   });
 
   it('counts open sockets and waits for requests with a timeout', async () => {
-    await expect(fake.waitForRequests(1, 50)).rejects.toThrow(/timed out/);
-    await new Promise<void>((resolve, reject) => {
-      const req = httpRequest(fake.url + '/v1/models', { agent: false }, (res) => {
-        res.resume();
-        res.on('end', resolve);
-      });
-      req.on('error', reject);
-      req.end();
-    });
-    await fake.waitForRequests(1);
-    expect(fake.openConnections()).toBeGreaterThanOrEqual(0);
+    // A server of its own: keep-alive sockets from other tests would skew the count.
+    const own = await startFakeUpstream();
+    try {
+      await expect(own.waitForRequests(1, 50)).rejects.toThrow(/timed out/);
+      own.enqueue({ kind: 'stall', afterEvents: 1 });
+      const req = httpRequest(own.url + '/v1/messages', { method: 'POST', agent: false });
+      req.on('error', () => {});
+      req.end(JSON.stringify({ ...MSG_BODY, stream: true }));
+      await own.waitForRequests(1);
+      expect(own.openConnections()).toBe(1);
+      req.destroy();
+      await own.waitForClientClose(0);
+      expect(own.openConnections()).toBe(0);
+      expect(own.requests[0]!.clientAborted).toBe(true);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('stops writing a paced stream once the client goes away', async () => {
+    fake.enqueue({ kind: 'stream', stream: 'text', paceMs: 30 });
+    const controller = new AbortController();
+    const res = await post('/v1/messages', { ...MSG_BODY, stream: true }, {}, controller.signal);
+    const reader = res.body!.getReader();
+    await reader.read();
+    controller.abort();
+    await fake.waitForClientClose(0);
+    const written = fake.responses[0]!.bytes.length;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(fake.responses[0]!.bytes.length).toBe(written);
+    expect(fake.responses[0]!.complete).toBe(false);
+    expect(frames(fake.responses[0]!.bytes.toString()).length).toBeLessThan(sseEvents('text').length);
   });
 });
 

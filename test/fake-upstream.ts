@@ -32,7 +32,10 @@ export interface ReceivedRequest {
   body: string;
   /** Parsed JSON body, or undefined when the body is empty or not JSON. */
   json: any;
-  /** True once the client closed the connection before the response was complete. */
+  /**
+   * True once the connection closed before the response was complete, by the client or by
+   * a `destroy` scenario; not set by `close()`.
+   */
   clientAborted: boolean;
 }
 
@@ -70,7 +73,10 @@ export interface FakeUpstream {
   /** Sockets currently open (keep-alive connections included). */
   openConnections(): number;
   waitForRequests(n: number, timeoutMs?: number): Promise<void>;
-  /** Resolves once the client closed the connection that carried request `index`. */
+  /**
+   * Resolves once the connection that carried request `index` is closed (by the client, or
+   * by a `destroy` scenario). Rejects after `timeoutMs` (default 5000).
+   */
   waitForClientClose(index: number, timeoutMs?: number): Promise<void>;
   reset(): void;
   /** Stops listening and destroys every open socket. */
@@ -168,6 +174,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
   const sockets = new Set<Socket>();
   const socketClosed = new Map<number, Promise<void>>();
   const listeners = new Set<() => void>();
+  let closing = false;
   const notify = () => {
     for (const l of listeners) l();
   };
@@ -212,7 +219,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       socket.destroyed ? Promise.resolve() : new Promise<void>((resolve) => socket.once('close', () => resolve())),
     );
     res.on('close', () => {
-      if (!sent.complete) received.clientAborted = true;
+      if (!sent.complete && !closing) received.clientAborted = true;
     });
     notify();
 
@@ -344,6 +351,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       socketClosed.clear();
     },
     async close() {
+      closing = true;
       queue.length = 0;
       for (const s of sockets) s.destroy();
       server.closeAllConnections();
