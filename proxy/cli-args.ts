@@ -1,0 +1,145 @@
+/**
+ * Headless configuration from environment variables and CLI flags (flags win). Pure, so
+ * every rule is unit-tested; the API key has no flag because argv is visible to every
+ * user of the machine (`ps`).
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, type ProxyConfig } from './config.js';
+import { isLogLevel } from './log.js';
+
+export const HELP = `Usage: npm run serve -- [options]     (or: node dist/proxy/cli.js [options])
+
+Addendum: a local proxy for the Anthropic API. Point tools at it with
+  ANTHROPIC_BASE_URL=http://127.0.0.1:8000
+It appends your text to the last user message, streams answers back untouched and
+keeps a searchable history. The dashboard URL (with its access token) is printed at start.
+
+Options (environment variable in brackets; a flag wins over its variable):
+  --upstream URL            upstream API base URL [ANTHROPIC_API_URL] (default https://api.anthropic.com)
+                            API key: set ANTHROPIC_API_KEY (no flag: argv is visible to other users).
+                            Without a key, clients' own x-api-key / Authorization pass through.
+  --host HOST               address to bind [ADDENDUM_HOST] (default 127.0.0.1)
+  --port N                  proxy port, 0 = any free port [ADDENDUM_PORT] (default 8000)
+  --append TEXT             text appended to the last user message; empty = off [ADDENDUM_APPEND]
+  --data-dir DIR            history database and settings folder [ADDENDUM_DATA_DIR]
+  --dashboard-port N        dashboard/control API port, 0 = any free port [ADDENDUM_DASHBOARD_PORT] (default 0)
+  --no-dashboard            do not serve the dashboard
+  --log-level LEVEL         debug | info | warn | error [ADDENDUM_LOG_LEVEL] (default info)
+  --connect-timeout MS      upstream connect timeout [ADDENDUM_CONNECT_TIMEOUT_MS] (default 60000)
+  --idle-timeout MS         max silence from upstream, incl. mid-stream [ADDENDUM_IDLE_TIMEOUT_MS] (default 600000)
+  --allow-origin ORIGIN     browser origin allowed besides loopback; repeatable [ADDENDUM_ALLOWED_ORIGINS, comma-separated]
+  --max-rows N              history retention: rows kept [ADDENDUM_MAX_ROWS] (default 10000)
+  --max-age-days N          history retention: days kept [ADDENDUM_MAX_AGE_DAYS] (default 30)
+  -h, --help                show this help
+  -v, --version             print the version
+Control token: [ADDENDUM_CONTROL_TOKEN] fixes the dashboard token; otherwise a random one per launch.
+`;
+
+export interface CliOptions {
+  help: boolean;
+  version: boolean;
+  /** Only what the user set: the settings file fills in the rest. */
+  overrides: Partial<ProxyConfig>;
+  dataDir: string | null;
+  dashboardPort: number | null;
+  controlToken: string | null;
+}
+
+function int(name: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!/^\s*-?\d+\s*$/.test(raw) || !Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got '${raw}'`);
+  }
+  return n;
+}
+
+function positive(name: string, raw: string): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n <= 0) throw new ConfigError(`${name} must be a positive number, got '${raw}'`);
+  return n;
+}
+
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      strict: true,
+      options: {
+        upstream: { type: 'string' },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        append: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'dashboard-port': { type: 'string' },
+        'no-dashboard': { type: 'boolean' },
+        'log-level': { type: 'string' },
+        'connect-timeout': { type: 'string' },
+        'idle-timeout': { type: 'string' },
+        'allow-origin': { type: 'string', multiple: true },
+        'max-rows': { type: 'string' },
+        'max-age-days': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (err) {
+    throw new ConfigError(`${(err as Error).message.split('\n')[0]} (see --help)`);
+  }
+  const v = parsed.values;
+  const pick = (flag: string | undefined, name: string): string | undefined => (flag !== undefined ? flag : env[name]);
+  const o: Partial<ProxyConfig> = {};
+
+  const upstream = pick(v.upstream, 'ANTHROPIC_API_URL');
+  if (upstream !== undefined && upstream !== '') o.upstreamUrl = upstream;
+  if (env.ANTHROPIC_API_KEY) o.apiKey = env.ANTHROPIC_API_KEY.trim();
+  const host = pick(v.host, 'ADDENDUM_HOST');
+  if (host !== undefined && host !== '') o.host = host;
+  const port = pick(v.port, 'ADDENDUM_PORT');
+  if (port !== undefined && port !== '') o.port = int('port', port, 0, 65535);
+  const append = pick(v.append, 'ADDENDUM_APPEND');
+  if (append !== undefined) {
+    o.modifierText = append;
+    o.modifierEnabled = append !== '';
+  }
+  const level = pick(v['log-level'], 'ADDENDUM_LOG_LEVEL');
+  if (level !== undefined && level !== '') {
+    if (!isLogLevel(level)) throw new ConfigError(`log level must be debug, info, warn or error, got '${level}'`);
+    o.logLevel = level;
+  }
+  const connect = pick(v['connect-timeout'], 'ADDENDUM_CONNECT_TIMEOUT_MS');
+  if (connect !== undefined && connect !== '') o.connectTimeoutMs = positive('connect timeout', connect);
+  const idle = pick(v['idle-timeout'], 'ADDENDUM_IDLE_TIMEOUT_MS');
+  if (idle !== undefined && idle !== '') o.idleTimeoutMs = positive('idle timeout', idle);
+  const origins = v['allow-origin'] ?? env.ADDENDUM_ALLOWED_ORIGINS?.split(',').map((s) => s.trim()).filter(Boolean);
+  if (origins?.length) o.allowedOrigins = origins;
+  const maxRows = pick(v['max-rows'], 'ADDENDUM_MAX_ROWS');
+  const maxAge = pick(v['max-age-days'], 'ADDENDUM_MAX_AGE_DAYS');
+  if ((maxRows !== undefined && maxRows !== '') || (maxAge !== undefined && maxAge !== '')) {
+    o.retention = {
+      ...(maxRows ? { maxRows: int('max rows', maxRows, 1, Number.MAX_SAFE_INTEGER) } : {}),
+      ...(maxAge ? { maxAgeDays: positive('max age days', maxAge) } : {}),
+    } as ProxyConfig['retention'];
+  }
+
+  const dataDir = pick(v['data-dir'], 'ADDENDUM_DATA_DIR');
+  let dashboardPort: number | null = 0;
+  const dash = pick(v['dashboard-port'], 'ADDENDUM_DASHBOARD_PORT');
+  if (dash !== undefined && dash !== '') dashboardPort = int('dashboard port', dash, 0, 65535);
+  if (v['no-dashboard']) dashboardPort = null;
+
+  const token = env.ADDENDUM_CONTROL_TOKEN;
+  if (token !== undefined && token !== '' && token.length < 16) {
+    throw new ConfigError('ADDENDUM_CONTROL_TOKEN must be at least 16 characters');
+  }
+
+  return {
+    help: v.help ?? false,
+    version: v.version ?? false,
+    overrides: o,
+    dataDir: dataDir !== undefined && dataDir !== '' ? dataDir : null,
+    dashboardPort,
+    controlToken: token ? token : null,
+  };
+}

@@ -1,0 +1,260 @@
+/**
+ * One exchange's recorder. Routes tell it what happened (request parsed, response
+ * started, each chunk, the end); it emits the live events and hands one finished record
+ * to the history. Everything here runs after the bytes were written to the client, and
+ * the history write itself happens on another thread, so a stream never waits for it.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { ProxyError } from './errors.js';
+import type { ProxyEvents } from './events.js';
+import { headerValue } from './headers.js';
+import type { History } from './history/index.js';
+import { newExchangeId } from './ids.js';
+import type { Logger } from './log.js';
+import { redactHeaders, scrubSecrets, type HeaderBag } from './redact.js';
+import { createStreamAssembler, usageFromAnthropic } from './sse-assembler.js';
+import type { Dialect, ExchangeOutcome, ExchangeRecord, Usage } from './types.js';
+
+export interface RecorderDeps {
+  events: ProxyEvents;
+  history: History;
+  logger: Logger;
+  maxStoredResponseBytes: number;
+  /** Secrets to scrub from any error text that reaches the history or the UI. */
+  secrets(): Array<string | null>;
+}
+
+export interface RequestFacts {
+  model: string | null;
+  stream: boolean;
+  originalBody: string | null;
+  forwardedBody: string | null;
+  modified: boolean;
+}
+
+type Assembler = ReturnType<typeof createStreamAssembler>;
+
+export class Exchange {
+  readonly id: string;
+  readonly startedAt: number;
+  readonly #t0 = performance.now();
+  readonly #deps: RecorderDeps;
+  readonly #record: ExchangeRecord;
+  #started = false;
+  #finished = false;
+  #chunks: Buffer[] = [];
+  #stored = 0;
+  #assembler: Assembler | null = null;
+  #done!: () => void;
+  /** Settles when the exchange is recorded: lets shutdown wait for in-flight work. */
+  readonly done = new Promise<void>((resolve) => (this.#done = resolve));
+
+  constructor(deps: RecorderDeps, req: IncomingMessage, dialect: Dialect) {
+    this.#deps = deps;
+    this.startedAt = Date.now();
+    this.id = newExchangeId(this.startedAt);
+    this.#record = {
+      id: this.id,
+      startedAt: this.startedAt,
+      ttfbMs: null,
+      durationMs: null,
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      dialect,
+      model: null,
+      stream: false,
+      status: null,
+      outcome: 'ok',
+      stopReason: null,
+      usage: null,
+      error: null,
+      userAgent: headerValue(req.headers, 'user-agent') ?? null,
+      modified: false,
+      requestHeaders: redactHeaders(req.headers as HeaderBag),
+      originalBody: null,
+      forwardedBody: null,
+      responseHeaders: {},
+      responseBody: null,
+      responseTruncated: false,
+      assembled: null,
+    };
+  }
+
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  #elapsed(): number {
+    return Math.round(performance.now() - this.#t0);
+  }
+
+  /** Announces the request once its facts are known. Safe to call once. */
+  begin(facts: RequestFacts): void {
+    if (this.#started) return;
+    this.#started = true;
+    Object.assign(this.#record, facts);
+    const r = this.#record;
+    const { logger, events } = this.#deps;
+    events.emit('request:start', {
+      id: r.id,
+      startedAt: r.startedAt,
+      method: r.method,
+      path: r.path,
+      dialect: r.dialect,
+      model: r.model,
+      stream: r.stream,
+      modified: r.modified,
+    });
+    if (logger.enabled('info')) {
+      logger.info(`→ ${r.method} ${r.path}${r.model ? ` ${r.model}` : ''}${r.stream ? ' stream' : ''}${r.modified ? ' +modifier' : ''}`, r.id);
+    }
+    if (logger.enabled('debug')) {
+      logger.debug(`  headers ${JSON.stringify(r.requestHeaders)}`, r.id);
+      if (r.forwardedBody) logger.debug(`  forwarded body ${truncate(r.forwardedBody, 4096)}`, r.id);
+    }
+  }
+
+  /** For bodies that stream upstream and are only known in full later. */
+  setBodies(original: string | null, forwarded: string | null): void {
+    if (this.#finished) return;
+    this.#record.originalBody = original;
+    this.#record.forwardedBody = forwarded;
+  }
+
+  responseStarted(status: number, headers: HeaderBag): void {
+    const r = this.#record;
+    r.status = status;
+    r.ttfbMs = this.#elapsed();
+    r.responseHeaders = redactHeaders(headers);
+    const type = headerValue(headers, 'content-type') ?? '';
+    if (type.startsWith('text/event-stream')) {
+      r.stream = true;
+      this.#assembler = createStreamAssembler();
+    }
+    this.#deps.events.emit('response:start', { id: r.id, status, ttfbMs: r.ttfbMs });
+  }
+
+  /** Called after the chunk was handed to the client. */
+  chunk(chunk: Buffer): void {
+    const cap = this.#deps.maxStoredResponseBytes;
+    if (this.#stored < cap) {
+      const room = cap - this.#stored;
+      const kept = chunk.length <= room ? chunk : chunk.subarray(0, room);
+      this.#chunks.push(kept);
+      this.#stored += kept.length;
+      if (kept.length < chunk.length) this.#record.responseTruncated = true;
+    } else {
+      this.#record.responseTruncated = true;
+    }
+    this.#assembler?.push(chunk);
+  }
+
+  /** The exchange ended: normally, with an error (before or after headers), or by the client. */
+  finish(end: { error?: ProxyError; outcome?: ExchangeOutcome } = {}): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    const r = this.#record;
+    const deps = this.#deps;
+    r.durationMs = this.#elapsed();
+    if (!this.#started) this.begin({ model: null, stream: false, originalBody: null, forwardedBody: null, modified: false });
+
+    const text = this.#chunks.length ? Buffer.concat(this.#chunks).toString('utf8') : null;
+    this.#chunks = [];
+    r.responseBody = text;
+    this.#summarize(text);
+
+    if (end.error) {
+      const err = end.error;
+      r.error = scrubSecrets(`${err.code}: ${err.message}`, deps.secrets());
+      r.outcome = end.outcome ?? (err.code === 'CLIENT_ABORTED' ? 'client_aborted' : 'proxy_error');
+      if (r.status === null && err.code !== 'CLIENT_ABORTED') r.status = err.status;
+    } else if (end.outcome) {
+      r.outcome = end.outcome;
+    } else if (r.status !== null && r.status >= 400) {
+      r.outcome = 'upstream_error';
+    }
+
+    try {
+      deps.history.add({ ...r });
+    } catch (e) {
+      deps.logger.error(`history: could not queue exchange ${r.id}: ${(e as Error).message}`);
+    }
+    if (end.error) {
+      deps.events.emit('request:error', { id: r.id, code: end.error.code, message: r.error ?? '', status: r.status });
+    }
+    deps.events.emit('request:finish', {
+      id: r.id,
+      status: r.status,
+      outcome: r.outcome,
+      durationMs: r.durationMs,
+      model: r.model,
+      stopReason: r.stopReason,
+      usage: r.usage,
+      error: r.error,
+    });
+    const level = r.outcome === 'ok' ? 'info' : 'warn';
+    if (deps.logger.enabled(level)) deps.logger[level](finishLine(r), r.id);
+    this.#done();
+  }
+
+  /** Fills model, usage, stop reason and error from what came back. */
+  #summarize(text: string | null): void {
+    const r = this.#record;
+    if (this.#assembler) {
+      const a = this.#assembler.end();
+      this.#assembler = null;
+      if (a.message) r.assembled = JSON.stringify(a.message);
+      r.model = a.model ?? r.model;
+      r.stopReason = a.stopReason;
+      r.usage = a.usage;
+      if (a.error) {
+        r.error = `${a.error.type}: ${a.error.message}`;
+        r.outcome = 'upstream_error';
+      }
+      return;
+    }
+    if (!text || r.responseTruncated || !(r.responseHeaders['content-type'] ?? '').includes('json')) return;
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (!isObject(body)) return;
+    if (body.type === 'error' && isObject(body.error)) {
+      r.error = `${String(body.error.type)}: ${String(body.error.message)}`;
+      return;
+    }
+    if (body.type === 'message') {
+      if (typeof body.model === 'string') r.model = body.model;
+      r.stopReason = typeof body.stop_reason === 'string' ? body.stop_reason : null;
+      r.usage = usageFromAnthropic(body.usage);
+    } else if (typeof body.input_tokens === 'number') {
+      // count_tokens answers with the bare count.
+      r.usage = { input: body.input_tokens, output: 0, cacheRead: 0, cacheCreation: 0 } satisfies Usage;
+    }
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function truncate(s: string, n: number): string {
+  return s.length <= n ? s : `${s.slice(0, n)}… (${s.length} chars)`;
+}
+
+function finishLine(r: ExchangeRecord): string {
+  const parts = [`← ${r.status ?? '---'} ${r.method} ${r.path}`];
+  if (r.model) parts.push(r.model);
+  parts.push(`${r.durationMs}ms`);
+  if (r.ttfbMs !== null) parts.push(`ttfb ${r.ttfbMs}ms`);
+  if (r.usage) {
+    parts.push(`in ${r.usage.input} out ${r.usage.output}`);
+    if (r.usage.cacheRead || r.usage.cacheCreation) parts.push(`cache r${r.usage.cacheRead}/w${r.usage.cacheCreation}`);
+  }
+  if (r.stopReason) parts.push(r.stopReason);
+  if (r.outcome !== 'ok') parts.push(`[${r.outcome}]`);
+  if (r.error) parts.push(r.error);
+  return parts.join(' ');
+}

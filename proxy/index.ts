@@ -1,0 +1,208 @@
+/**
+ * The proxy as a library: `createProxy(config)` gives something that can start, stop and
+ * restart on its port while its history and live events stay up. The headless CLI and the
+ * Electron main process are two thin hosts around it.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { createApp } from './app.js';
+import { effectiveModifierText, validateConfig, type ProxyConfig } from './config.js';
+import { ProxyEvents } from './events.js';
+import type { Exchange } from './exchange.js';
+import { openHistory, type History } from './history/index.js';
+import { createLogger, type Logger } from './log.js';
+import type { ProxyRuntime } from './runtime.js';
+import type { ProxyStatus } from './types.js';
+import { createAgents } from './upstream.js';
+import { VERSION } from './version.js';
+
+export type { ProxyConfig } from './config.js';
+export { defaultConfig, validateConfig, ConfigError } from './config.js';
+
+export class ProxyStartError extends Error {
+  readonly code: 'PORT_IN_USE' | 'LISTEN_FAILED';
+  constructor(code: 'PORT_IN_USE' | 'LISTEN_FAILED', message: string, cause?: unknown) {
+    super(message, { cause });
+    this.name = 'ProxyStartError';
+    this.code = code;
+  }
+}
+
+export interface Proxy {
+  readonly events: ProxyEvents;
+  readonly history: History;
+  readonly logger: Logger;
+  config(): ProxyConfig;
+  status(): ProxyStatus;
+  start(): Promise<ProxyStatus>;
+  stop(): Promise<ProxyStatus>;
+  update(patch: Partial<ProxyConfig>): void;
+  close(): Promise<void>;
+}
+
+export interface ProxyDeps {
+  history?: History;
+  events?: ProxyEvents;
+  /** Echo log lines to the console (headless). */
+  consoleLog?: boolean;
+  /** Passed to better-sqlite3 when the host runs under another ABI (Electron). */
+  nativeBinding?: string;
+}
+
+function formatHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function createProxy(initial: ProxyConfig, deps: ProxyDeps = {}): Promise<Proxy> {
+  let config = validateConfig({ ...initial, retention: { ...initial.retention } });
+  const events = deps.events ?? new ProxyEvents();
+  const logger = createLogger(events, { level: config.logLevel, console: deps.consoleLog ?? false });
+  const history =
+    deps.history ??
+    (await openHistory({
+      dataDir: config.dataDir,
+      retention: config.retention,
+      ...(deps.nativeBinding ? { nativeBinding: deps.nativeBinding } : {}),
+      onError: (err) => logger.error(`history: ${err.message}`),
+      onChange: (change) => events.emit('history:change', change),
+    }));
+  const agents = createAgents();
+  const inflight = new Set<Exchange>();
+  const rt: ProxyRuntime = {
+    config: () => config,
+    events,
+    history,
+    logger,
+    agents,
+    inflight,
+    startedAt: Date.now(),
+    version: VERSION,
+    recorder: {
+      events,
+      history,
+      logger,
+      get maxStoredResponseBytes() {
+        return config.maxStoredResponseBytes;
+      },
+      secrets: () => [config.apiKey],
+    },
+  };
+  const app = createApp(rt);
+
+  let server: Server | null = null;
+  let sockets = new Set<Socket>();
+  let boundPort: number | null = null;
+  let startedAt: number | null = null;
+  let lastError: string | null = null;
+  let closed = false;
+
+  const status = (): ProxyStatus => ({
+    running: server !== null,
+    baseUrl: server && boundPort !== null ? `http://${formatHost(config.host)}:${boundPort}` : null,
+    host: config.host,
+    port: boundPort ?? config.port,
+    upstreamUrl: config.upstreamUrl,
+    modifierOn: effectiveModifierText(config) !== '',
+    startedAt,
+    lastError,
+  });
+  const emitState = (): void => events.emit('state', status());
+
+  async function start(): Promise<ProxyStatus> {
+    if (closed) throw new ProxyStartError('LISTEN_FAILED', 'The proxy was closed.');
+    if (server) return status();
+    const srv = createServer({ keepAliveTimeout: 65_000 }, app.callback());
+    // Large prompts upload slowly on busy machines; the Messages API itself allows minutes.
+    srv.requestTimeout = 10 * 60_000;
+    srv.headersTimeout = 60_000;
+    const conns = new Set<Socket>();
+    srv.on('connection', (s: Socket) => {
+      conns.add(s);
+      s.once('close', () => conns.delete(s));
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const onError = (err: NodeJS.ErrnoException): void => reject(err);
+        srv.once('error', onError);
+        srv.listen(config.port, config.host, () => {
+          srv.off('error', onError);
+          resolve();
+        });
+      });
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      const where = `${formatHost(config.host)}:${config.port}`;
+      const startErr =
+        err.code === 'EADDRINUSE'
+          ? new ProxyStartError('PORT_IN_USE', `port ${config.port} is already in use (${where}); stop the other program or choose another port`, err)
+          : new ProxyStartError('LISTEN_FAILED', `cannot listen on ${where}: ${err.code ?? ''} ${err.message}`.trim(), err);
+      lastError = startErr.message;
+      emitState();
+      throw startErr;
+    }
+    srv.on('error', (err) => logger.error(`proxy server: ${err.message}`));
+    server = srv;
+    sockets = conns;
+    boundPort = (srv.address() as AddressInfo).port;
+    startedAt = Date.now();
+    lastError = null;
+    logger.info(`proxy listening on ${status().baseUrl} → ${config.upstreamUrl}`);
+    emitState();
+    return status();
+  }
+
+  async function stop(graceMs = config.shutdownGraceMs): Promise<ProxyStatus> {
+    const srv = server;
+    if (!srv) return status();
+    server = null;
+    const closedPromise = new Promise<void>((resolve) => srv.close(() => resolve()));
+    srv.closeIdleConnections();
+    if (inflight.size > 0) {
+      logger.info(`waiting up to ${graceMs} ms for ${inflight.size} in-flight exchange(s)`);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all([...inflight].map((ex) => ex.done)),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
+      ]);
+      clearTimeout(timer);
+    }
+    // Whatever is still open after the grace period is cut; the client sees the reset.
+    for (const s of sockets) s.destroy();
+    await closedPromise;
+    boundPort = null;
+    startedAt = null;
+    logger.info('proxy stopped');
+    emitState();
+    return status();
+  }
+
+  function update(patch: Partial<ProxyConfig>): void {
+    const next = validateConfig({ ...config, ...patch, retention: { ...config.retention, ...patch.retention } });
+    const retentionChanged =
+      next.retention.maxRows !== config.retention.maxRows || next.retention.maxAgeDays !== config.retention.maxAgeDays;
+    config = next;
+    logger.level = config.logLevel;
+    if (retentionChanged) history.setRetention(config.retention);
+    emitState();
+  }
+
+  async function close(): Promise<void> {
+    if (closed) return;
+    await stop();
+    closed = true;
+    agents.destroy();
+    if (!deps.history) await history.close();
+  }
+
+  return {
+    events,
+    history,
+    logger,
+    config: () => config,
+    status,
+    start,
+    stop: () => stop(),
+    update,
+    close,
+  };
+}

@@ -1,0 +1,20 @@
+import type Router from '@koa/router';
+import { effectiveModifierText } from '../config.js';
+import type { ProxyRuntime } from '../runtime.js';
+
+export function registerHealthRoutes(router: Router, rt: ProxyRuntime): void {
+  router.get('/health', (ctx) => {
+    const config = rt.config();
+    ctx.set('cache-control', 'no-store');
+    ctx.body = {
+      status: 'ok',
+      name: 'addendum',
+      version: rt.version,
+      upstream: config.upstreamUrl,
+      uptimeSeconds: Math.round((Date.now() - rt.startedAt) / 1000),
+      modifier: effectiveModifierText(config) ? 'on' : 'off',
+      apiKey: config.apiKey ? 'configured' : 'client credentials pass through',
+      inflight: rt.inflight.size,
+    };
+  });
+}

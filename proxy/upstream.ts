@@ -1,0 +1,105 @@
+/**
+ * The one place that talks to the upstream API: got in stream mode over keep-alive
+ * agents, no retries, no redirects, no decompression, so bytes pass through as sent.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { Readable } from 'node:stream';
+import got, { type Request as GotRequest, RequestError, TimeoutError } from 'got';
+import { errors, ProxyError } from './errors.js';
+
+export interface UpstreamAgents {
+  http: http.Agent;
+  https: https.Agent;
+  destroy(): void;
+}
+
+export function createAgents(): UpstreamAgents {
+  // lifo keeps a few warm sockets busy instead of spreading load over many idle ones.
+  const options = { keepAlive: true, keepAliveMsecs: 30_000, scheduling: 'lifo' as const, maxFreeSockets: 64 };
+  const agents = { http: new http.Agent(options), https: new https.Agent(options) };
+  return { ...agents, destroy: () => (agents.http.destroy(), agents.https.destroy()) };
+}
+
+export interface UpstreamRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string | string[]>;
+  /** A buffered body, or a stream piped through as it arrives (passthrough routes). */
+  body?: Buffer | Readable;
+  connectTimeoutMs: number;
+  idleTimeoutMs: number;
+  agents: UpstreamAgents;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The response body; destroy it to abort the upstream request. */
+  body: GotRequest;
+}
+
+/** Joins the configured upstream base (which may carry a path prefix) and the client's path+query. */
+export function upstreamUrl(base: string, pathAndQuery: string): string {
+  return base.replace(/\/+$/, '') + pathAndQuery;
+}
+
+/** Maps got's failures to the proxy's own errors, with the reason a user can act on. */
+export function mapUpstreamError(err: unknown): ProxyError {
+  if (err instanceof ProxyError) return err;
+  if (err instanceof TimeoutError) {
+    const what = err.event === 'socket' ? 'no data for too long' : `${err.event} timeout`;
+    return errors.upstreamTimeout(what, err);
+  }
+  if (err instanceof RequestError) {
+    const reason = err.code ? `${err.code} ${err.message.replace(/^[A-Z_]+\s*/, '')}` : err.message;
+    if (err.code === 'ETIMEDOUT') return errors.upstreamTimeout(reason, err);
+    return errors.upstreamUnreachable(reason, err);
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return errors.upstreamUnreachable(message, err);
+}
+
+/**
+ * Resolves once upstream's status and headers have arrived. Rejects with a ProxyError
+ * (502 unreachable, 504 timeout). `signal` aborts at any point, including mid-body.
+ */
+export function openUpstream(req: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse> {
+  return new Promise((resolve, reject) => {
+    const isStreamBody = req.body !== undefined && !Buffer.isBuffer(req.body);
+    const stream = got.stream(req.url, {
+      method: req.method as 'GET',
+      headers: { 'user-agent': undefined, ...req.headers },
+      ...(Buffer.isBuffer(req.body) ? { body: req.body } : {}),
+      agent: { http: req.agents.http, https: req.agents.https },
+      timeout: { connect: req.connectTimeoutMs, secureConnect: req.connectTimeoutMs, socket: req.idleTimeoutMs },
+      retry: { limit: 0 },
+      followRedirect: false,
+      decompress: false,
+      throwHttpErrors: false,
+    });
+    let settled = false;
+    const onAbort = (): void => {
+      stream.destroy();
+      if (!settled) {
+        settled = true;
+        reject(new ProxyError('CLIENT_ABORTED', 'Client closed the connection.', { status: 499 }));
+      }
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    stream.once('response', (res: http.IncomingMessage) => {
+      if (settled) return;
+      settled = true;
+      resolve({ status: res.statusCode ?? 502, headers: res.headers, body: stream });
+    });
+    stream.once('error', (err) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      reject(mapUpstreamError(err));
+    });
+    if (isStreamBody) (req.body as Readable).pipe(stream);
+    else if (!Buffer.isBuffer(req.body) && req.method !== 'GET' && req.method !== 'HEAD') stream.end();
+  });
+}
