@@ -95,7 +95,7 @@ describe('control server: access', () => {
   });
 
   it('answers 401 without a token, with a wrong one, and for unknown /api paths', async () => {
-    for (const headers of [{}, { [TOKEN_HEADER]: 'nope' }, { [TOKEN_HEADER]: token + 'x' }]) {
+    for (const headers of [{}, { [TOKEN_HEADER]: 'nope' }, { [TOKEN_HEADER]: token + 'x' }] as Array<Record<string, string>>) {
       const res = await call('getStatus', undefined, headers);
       expect(res.status).toBe(401);
       expect(res.json).toEqual({ error: { code: 'UNAUTHORIZED', message: expect.any(String) } });
