@@ -1,0 +1,54 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/**
+ * Where the desktop app finds its files, from the folder that holds `dist/` (the repo in
+ * development, `app.asar` when packaged). Computed from the compiled main script's own
+ * location, so `electron dist/main/index.js` and a packaged app resolve the same way.
+ */
+export interface AppPaths {
+  root: string;
+  indexHtml: string;
+  /** file:// URL of indexHtml: the only page allowed in the window and over IPC. */
+  ownPage: string;
+  preload: string;
+  assets: string;
+  appIcon: string;
+  /** better-sqlite3 built for Electron's ABI by scripts/rebuild-electron.mjs (development only). */
+  devNativeBinding: string;
+}
+
+export function appPaths(root: string): AppPaths {
+  const indexHtml = join(root, 'dist', 'renderer', 'index.html');
+  return {
+    root,
+    indexHtml,
+    ownPage: pathToFileURL(indexHtml).href,
+    preload: join(root, 'dist', 'main', 'preload.cjs'),
+    assets: join(root, 'assets'),
+    appIcon: join(root, 'assets', 'icon.png'),
+    devNativeBinding: join(root, 'build', 'electron-native', 'better_sqlite3.node'),
+  };
+}
+
+export type NativeBindingChoice = { ok: true; path: string | undefined } | { ok: false; problem: string };
+
+/**
+ * Which better-sqlite3 binary the history loads under Electron. A packaged app carries a
+ * copy that electron-builder rebuilt for Electron, found the normal way; in development
+ * node_modules holds the Node build (tests need it), so Electron must use its own copy.
+ */
+export function chooseNativeBinding(opts: {
+  isPackaged: boolean;
+  devNativeBinding: string;
+  exists: (path: string) => boolean;
+}): NativeBindingChoice {
+  if (opts.isPackaged) return { ok: true, path: undefined };
+  if (opts.exists(opts.devNativeBinding)) return { ok: true, path: opts.devNativeBinding };
+  return {
+    ok: false,
+    problem:
+      `better-sqlite3 has no build for Electron at ${opts.devNativeBinding}. ` +
+      'Run `node scripts/rebuild-electron.mjs` (or `npm start`, which does it when needed).',
+  };
+}

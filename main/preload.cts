@@ -1,0 +1,67 @@
+/**
+ * The bridge between the dashboard page and the main process, exposed as
+ * `window.addendum`: one named method per contract operation plus `subscribe`. Raw
+ * `ipcRenderer` never reaches the page.
+ *
+ * CommonJS on purpose: a sandboxed preload is evaluated as a classic script whose
+ * `require` knows only a few built-ins, so this file may require `electron` and nothing
+ * else (types are fine, they vanish at compile time). Channel names therefore repeat
+ * main/ipc.ts; main/preload.test.ts checks the two agree.
+ */
+import electron = require('electron');
+import type { AddendumApi, ContractEvent, OpArg, OperationName, OpResult } from '../proxy/contract.js';
+
+type IpcReply<T> = { ok: true; result: T } | { ok: false; error: { code: string; message: string } };
+
+/**
+ * What a failed call rejects with. contextBridge keeps only the `message` of an Error
+ * crossing into the page (electron/electron#25596), so the code travels in a plain object
+ * instead; the renderer's IPC transport turns it back into its ApiError.
+ */
+export interface BridgeError {
+  name: 'ApiError';
+  code: string;
+  message: string;
+}
+
+const { contextBridge, ipcRenderer } = electron;
+
+async function call<K extends OperationName>(op: K, arg?: OpArg<K>): Promise<OpResult<K>> {
+  const reply = (await ipcRenderer.invoke(`addendum:${op}`, arg)) as IpcReply<OpResult<K>>;
+  if (reply.ok) return reply.result;
+  const failure: BridgeError = { name: 'ApiError', code: reply.error.code, message: reply.error.message };
+  throw failure;
+}
+
+const listeners = new Set<(events: ContractEvent[]) => void>();
+
+ipcRenderer.on('addendum:events', (_event, batch: ContractEvent[]) => {
+  for (const listener of listeners) {
+    try {
+      listener(batch);
+    } catch (err) {
+      console.error('addendum: event listener failed', err);
+    }
+  }
+});
+
+const api: AddendumApi = {
+  getStatus: () => call('getStatus'),
+  startProxy: () => call('startProxy'),
+  stopProxy: () => call('stopProxy'),
+  getSettings: () => call('getSettings'),
+  updateSettings: (patch) => call('updateSettings', patch),
+  listHistory: (query) => call('listHistory', query),
+  getHistoryEntry: (arg) => call('getHistoryEntry', arg),
+  deleteHistoryEntry: (arg) => call('deleteHistoryEntry', arg),
+  clearHistory: () => call('clearHistory'),
+  getStats: (arg) => call('getStats', arg),
+  subscribe(listener) {
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+    };
+  },
+};
+
+contextBridge.exposeInMainWorld('addendum', api);
