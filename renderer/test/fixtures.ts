@@ -1,0 +1,163 @@
+/** Realistic records and a fake AddendumApi for renderer tests. */
+import { vi } from 'vitest';
+import { applyModifier } from '../../proxy/modifier.js';
+import type { AddendumApi, ContractEvent, PublicSettings, SettingsPatch } from '../../proxy/contract.js';
+import type { ExchangeRecord, ExchangeSummary, HistoryQuery, HistoryStats, ProxyStatus } from '../../proxy/types.js';
+import { ApiError } from '../api/errors.js';
+
+export const SECRET_KEY = 'sk-ant-api03-SECRETSECRETSECRET-wxyz';
+
+export function makeRecord(id: string, overrides: Partial<ExchangeRecord> = {}): ExchangeRecord {
+  const original = { model: 'claude-sonnet-4-5-20250929', max_tokens: 256, stream: true, messages: [{ role: 'user', content: 'Write a haiku about tea.' }] };
+  const forwarded = applyModifier(original, ' Answer in French.').body;
+  const assembled = {
+    id: 'msg_01',
+    type: 'message',
+    role: 'assistant',
+    model: 'claude-sonnet-4-5-20250929',
+    content: [
+      { type: 'thinking', thinking: 'Tea, haiku, French.', signature: 'sig' },
+      { type: 'text', text: 'Feuilles dans la tasse' },
+      { type: 'tool_use', id: 'toolu_1', name: 'save_poem', input: { title: 'Thé' } },
+    ],
+    stop_reason: 'end_turn',
+    stop_sequence: null,
+    usage: { input_tokens: 20, output_tokens: 30, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
+  };
+  return {
+    id,
+    startedAt: Date.parse('2026-03-10T12:00:00Z'),
+    ttfbMs: 180,
+    durationMs: 1234,
+    method: 'POST',
+    path: '/v1/messages',
+    dialect: 'anthropic',
+    model: 'claude-sonnet-4-5-20250929',
+    stream: true,
+    status: 200,
+    outcome: 'ok',
+    stopReason: 'end_turn',
+    usage: { input: 20, output: 30, cacheRead: 1000, cacheCreation: 0 },
+    error: null,
+    userAgent: 'Anthropic/JS 0.50.0',
+    modified: true,
+    requestHeaders: { 'content-type': 'application/json', 'x-api-key': '[redacted …wxyz]', 'anthropic-version': '2023-06-01' },
+    originalBody: JSON.stringify(original),
+    forwardedBody: JSON.stringify(forwarded),
+    responseHeaders: { 'content-type': 'text/event-stream', 'request-id': 'req_1' },
+    responseBody: 'event: message_start\ndata: {"type":"message_start"}\n\n',
+    responseTruncated: false,
+    assembled: JSON.stringify(assembled),
+    ...overrides,
+  };
+}
+
+export function toSummary(r: ExchangeRecord): ExchangeSummary {
+  const { requestHeaders, originalBody, forwardedBody, responseHeaders, responseBody, assembled, ...rest } = r;
+  void requestHeaders;
+  void responseHeaders;
+  const size = (t: string | null) => (t ? new TextEncoder().encode(t).length : 0);
+  return { ...rest, sizes: { original: size(originalBody), forwarded: size(forwardedBody), response: size(responseBody), assembled: size(assembled) } };
+}
+
+export const runningStatus: ProxyStatus = {
+  running: true,
+  baseUrl: 'http://127.0.0.1:8000',
+  host: '127.0.0.1',
+  port: 8000,
+  upstreamUrl: 'https://api.anthropic.com',
+  modifierOn: true,
+  startedAt: 1,
+  lastError: null,
+};
+
+export const baseSettings: PublicSettings = {
+  apiKey: { set: false, last4: null },
+  upstreamUrl: 'https://api.anthropic.com',
+  port: 8000,
+  modifierText: ' Answer in French.',
+  modifierEnabled: true,
+  retention: { maxRows: 10_000, maxAgeDays: 30 },
+  overridden: [],
+};
+
+export interface FakeApi extends AddendumApi {
+  emit(events: ContractEvent[]): void;
+  records: ExchangeRecord[];
+  settings: PublicSettings;
+  status: ProxyStatus;
+  stats: HistoryStats;
+  /** Keys written through updateSettings, to prove the page never holds them. */
+  keysReceived: string[];
+  listeners: Set<(events: ContractEvent[]) => void>;
+}
+
+function statusClass(status: number | null): string {
+  if (status === null) return 'error';
+  return `${Math.floor(status / 100)}xx`;
+}
+
+/** An in-memory host honouring the contract: cursor pages, filters, settings, stats. */
+export function createFakeApi(init: { records?: ExchangeRecord[]; settings?: Partial<PublicSettings>; status?: Partial<ProxyStatus>; stats?: HistoryStats; pageSize?: number } = {}): FakeApi {
+  const listeners = new Set<(events: ContractEvent[]) => void>();
+  const fake: FakeApi = {
+    records: [...(init.records ?? [])],
+    settings: { ...baseSettings, ...init.settings },
+    status: { ...runningStatus, ...init.status },
+    stats: init.stats ?? { totals: { requests: 0, errors: 0, usage: { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 } }, rows: [] },
+    keysReceived: [],
+    listeners,
+    emit: (events) => {
+      for (const l of [...listeners]) l(events);
+    },
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    getStatus: vi.fn(async () => ({ ...fake.status })),
+    startProxy: vi.fn(async () => {
+      fake.status = { ...fake.status, running: true, baseUrl: `http://${fake.status.host}:${fake.status.port}` };
+      return { ...fake.status };
+    }),
+    stopProxy: vi.fn(async () => {
+      fake.status = { ...fake.status, running: false, baseUrl: null };
+      return { ...fake.status };
+    }),
+    getSettings: vi.fn(async () => structuredClone(fake.settings)),
+    updateSettings: vi.fn(async (patch: SettingsPatch) => {
+      if (patch.port !== undefined && (patch.port < 0 || patch.port > 65535)) throw new ApiError('INVALID_SETTINGS', 'port must be an integer from 0 to 65535', 400);
+      const { apiKey, retention, ...rest } = patch;
+      if (apiKey !== undefined) {
+        if (apiKey) fake.keysReceived.push(apiKey);
+        fake.settings.apiKey = apiKey ? { set: true, last4: apiKey.slice(-4) } : { set: false, last4: null };
+      }
+      fake.settings = { ...fake.settings, ...rest, retention: { ...fake.settings.retention, ...retention } };
+      return structuredClone(fake.settings);
+    }),
+    listHistory: vi.fn(async (q: HistoryQuery) => {
+      const matching = fake.records
+        .filter((r) => !q.model || r.model === q.model)
+        .filter((r) => !q.statusClass || statusClass(r.status) === q.statusClass)
+        .filter((r) => !q.path || r.path.startsWith(q.path))
+        .filter((r) => !q.text || `${r.originalBody} ${r.assembled}`.includes(q.text))
+        .sort((a, b) => b.startedAt - a.startedAt || (a.id < b.id ? 1 : -1));
+      const start = q.cursor ? Number(q.cursor) : 0;
+      const size = q.limit ?? init.pageSize ?? 50;
+      const items = matching.slice(start, start + size).map(toSummary);
+      return { items, nextCursor: start + size < matching.length ? String(start + size) : null };
+    }),
+    getHistoryEntry: vi.fn(async ({ id }: { id: string }) => structuredClone(fake.records.find((r) => r.id === id) ?? null)),
+    deleteHistoryEntry: vi.fn(async ({ id }: { id: string }) => {
+      const before = fake.records.length;
+      fake.records = fake.records.filter((r) => r.id !== id);
+      return { deleted: fake.records.length < before };
+    }),
+    clearHistory: vi.fn(async () => {
+      const deleted = fake.records.length;
+      fake.records = [];
+      return { deleted };
+    }),
+    getStats: vi.fn(async () => structuredClone(fake.stats)),
+  };
+  return fake;
+}
