@@ -1,0 +1,146 @@
+/**
+ * The exchange history: one SQLite row per exchange, searchable, bounded by retention.
+ *
+ * Writes go to a worker thread that owns the only writable connection (`add` returns at
+ * once; records are committed in batches), reads use a read-only connection on the
+ * calling thread, which WAL lets see every committed batch. Layout of this folder:
+ * schema.ts (file, pragmas, migrations), rows.ts (record <-> row, cursor), search-text.ts
+ * (what is indexed, how user text becomes an FTS5 query), writer.ts / reader.ts (SQL),
+ * writer-worker.ts / writer-client.ts (the thread and its protocol).
+ */
+import type { ExchangeRecord, HistoryPage, HistoryQuery, HistoryStats, RetentionSettings } from '../types.js';
+import { HistoryError } from './errors.js';
+import type { Change } from './protocol.js';
+import { HistoryReader } from './reader.js';
+import { ensureDataDir, historyFile, openReadDatabase, type Db } from './schema.js';
+import { WriterClient } from './writer-client.js';
+
+export { HistoryError, type HistoryErrorCode } from './errors.js';
+export { DEFAULT_LIMIT, MAX_LIMIT } from './reader.js';
+export { SCHEMA_VERSION, HISTORY_FILE_NAME } from './schema.js';
+
+export interface HistoryOptions {
+  dataDir: string;
+  retention: RetentionSettings;
+  onError?: (err: Error) => void;
+  onChange?: (change: { ids: string[]; kind: 'added' | 'deleted' | 'cleared' }) => void;
+  /** better_sqlite3.node built for this runtime, when it is not Node's (Electron). */
+  nativeBinding?: string;
+}
+
+export interface History {
+  readonly file: string;
+  /** Queues a record for writing; never blocks, never throws (problems go to onError). */
+  add(record: ExchangeRecord): void;
+  /** Resolves when everything added before the call is committed. */
+  flush(): Promise<void>;
+  /** Newest first; limit defaults to 50, at most 500. */
+  list(query: HistoryQuery): Promise<HistoryPage>;
+  get(id: string): Promise<ExchangeRecord | null>;
+  delete(id: string): Promise<boolean>;
+  clear(): Promise<number>;
+  stats(opts?: { days?: number; now?: number }): Promise<HistoryStats>;
+  /** Distinct models, for the UI's filter. */
+  models(): Promise<string[]>;
+  setRetention(r: RetentionSettings): void;
+  /** Flushes, stops the writer and closes both connections; idempotent. */
+  close(): Promise<void>;
+}
+
+export class SqliteHistory implements History {
+  readonly file: string;
+  /** Exposed for tests that need to crash the writer thread. */
+  readonly writer: WriterClient;
+  readonly #db: Db;
+  readonly #reader: HistoryReader;
+  #closed = false;
+  #closePromise: Promise<void> | null = null;
+
+  constructor(file: string, writer: WriterClient, db: Db) {
+    this.file = file;
+    this.writer = writer;
+    this.#db = db;
+    this.#reader = new HistoryReader(db);
+  }
+
+  add(record: ExchangeRecord): void {
+    this.writer.add(record);
+  }
+
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  list(query: HistoryQuery = {}): Promise<HistoryPage> {
+    return this.#read(() => this.#reader.list(query));
+  }
+
+  get(id: string): Promise<ExchangeRecord | null> {
+    return this.#read(() => this.#reader.get(id));
+  }
+
+  stats(opts?: { days?: number; now?: number }): Promise<HistoryStats> {
+    return this.#read(() => this.#reader.stats(opts));
+  }
+
+  models(): Promise<string[]> {
+    return this.#read(() => this.#reader.models());
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return (await this.writer.request({ kind: 'delete', id })) as boolean;
+  }
+
+  async clear(): Promise<number> {
+    return (await this.writer.request({ kind: 'clear' })) as number;
+  }
+
+  setRetention(retention: RetentionSettings): void {
+    this.writer.request({ kind: 'retention', retention: { ...retention } }).catch(() => {
+      // Reported through onError by the writer; the new limits also apply from the next batch.
+    });
+  }
+
+  close(): Promise<void> {
+    this.#closePromise ??= (async () => {
+      try {
+        await this.writer.close();
+      } finally {
+        this.#closed = true;
+        this.#db.close();
+      }
+    })();
+    return this.#closePromise;
+  }
+
+  async #read<T>(query: () => T): Promise<T> {
+    if (this.#closed) throw new HistoryError('HISTORY_CLOSED', 'History is closed.');
+    return query();
+  }
+}
+
+/** Opens (creating and migrating if needed) `<dataDir>/history.sqlite`. */
+export async function openHistory(opts: HistoryOptions): Promise<History> {
+  try {
+    ensureDataDir(opts.dataDir);
+  } catch (err) {
+    throw new HistoryError('HISTORY_OPEN_FAILED', `Cannot create the data folder ${opts.dataDir}: ${(err as Error).message}`, { cause: err });
+  }
+  const file = historyFile(opts.dataDir);
+  const onChange = opts.onChange ?? (() => {});
+  const writer = await WriterClient.start({
+    file,
+    retention: { ...opts.retention },
+    ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
+    onError: opts.onError ?? (() => {}),
+    onChange: (change: Change) => onChange(change),
+  });
+  let db: Db;
+  try {
+    db = openReadDatabase(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+  } catch (err) {
+    await writer.close();
+    throw err;
+  }
+  return new SqliteHistory(file, writer, db);
+}

@@ -1,0 +1,124 @@
+/**
+ * The writer thread: owns the only writable connection, so a stream on the main thread
+ * never waits for SQLite. Records arrive one message each and are committed in batches;
+ * operations (delete, clear, retention) first commit what is queued so order is kept.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ExchangeRecord } from '../types.js';
+import { serializeError } from './errors.js';
+import type { Change, FromWorker, ToWorker, WorkerInit, WriteOp } from './protocol.js';
+import { openWriteDatabase, type Db } from './schema.js';
+import { HistoryWriter } from './writer.js';
+
+/** A batch is committed after this delay, or sooner when it reaches one of the sizes below. */
+const BATCH_DELAY_MS = 25;
+const BATCH_MAX_RECORDS = 200;
+/** Keeps one transaction (and the WAL) reasonable when bodies are megabytes each. */
+const BATCH_MAX_CHARS = 8 * 1024 * 1024;
+
+if (!parentPort) throw new Error('writer-worker must run as a worker thread');
+const port = parentPort;
+const init = workerData as WorkerInit;
+const post = (message: FromWorker): void => port.postMessage(message);
+
+function open(): { db: Db; writer: HistoryWriter } | null {
+  try {
+    const db = openWriteDatabase(init.file, init.nativeBinding ? { nativeBinding: init.nativeBinding } : {});
+    return { db, writer: new HistoryWriter(db, init.retention) };
+  } catch (err) {
+    post({ t: 'fatal', error: serializeError(err) });
+    // With the port closed and nothing scheduled, the thread ends on its own.
+    port.close();
+    return null;
+  }
+}
+
+const opened = open();
+if (opened) serve(opened.db, opened.writer);
+
+function serve(db: Db, writer: HistoryWriter): void {
+  let queue: Array<{ seq: number; record: ExchangeRecord }> = [];
+  let queuedChars = 0;
+  let timer: NodeJS.Timeout | null = null;
+
+  function approxChars(r: ExchangeRecord): number {
+    return (r.originalBody?.length ?? 0) + (r.forwardedBody?.length ?? 0) + (r.responseBody?.length ?? 0) + (r.assembled?.length ?? 0);
+  }
+
+  function commit(): void {
+    if (timer) {
+      clearTimeout(timer);
+      timer = null;
+    }
+    if (queue.length === 0) return;
+    const batch = queue;
+    queue = [];
+    queuedChars = 0;
+    const result = writer.insertBatch(batch.map((b) => b.record));
+    post({ t: 'committed', upTo: batch[batch.length - 1]!.seq, ids: result.ids, pruned: prune(), failures: result.failures });
+  }
+
+  /** Retention failing (e.g. a lock held too long by another process) loses nothing: the next batch retries. */
+  function prune(): string[] {
+    try {
+      return writer.prune();
+    } catch (err) {
+      post({ t: 'warning', error: serializeError(err) });
+      return [];
+    }
+  }
+
+  function runOp(op: WriteOp): { value: unknown; changes: Change[] } {
+    switch (op.kind) {
+      case 'delete': {
+        const deleted = writer.delete(op.id);
+        return { value: deleted, changes: deleted ? [{ kind: 'deleted', ids: [op.id] }] : [] };
+      }
+      case 'clear':
+        return { value: writer.clear(), changes: [{ kind: 'cleared', ids: [] }] };
+      case 'retention': {
+        const pruned = writer.setRetention(op.retention);
+        return { value: pruned.length, changes: pruned.length ? [{ kind: 'deleted', ids: pruned }] : [] };
+      }
+    }
+  }
+
+  port.on('message', (message: ToWorker) => {
+    switch (message.t) {
+      case 'add':
+        queue.push({ seq: message.seq, record: message.record });
+        queuedChars += approxChars(message.record);
+        if (queue.length >= BATCH_MAX_RECORDS || queuedChars >= BATCH_MAX_CHARS) commit();
+        else timer ??= setTimeout(commit, BATCH_DELAY_MS);
+        break;
+      case 'flush':
+        commit();
+        break;
+      case 'op': {
+        commit();
+        try {
+          const { value, changes } = runOp(message.op);
+          post({ t: 'result', seq: message.seq, value, changes });
+        } catch (err) {
+          post({ t: 'result', seq: message.seq, error: serializeError(err), changes: [] });
+        }
+        break;
+      }
+      case 'close':
+        commit();
+        try {
+          // Lets SQLite refresh its planner statistics once per session, as its docs advise.
+          db.pragma('optimize');
+        } finally {
+          db.close();
+          post({ t: 'closed' });
+          port.close();
+        }
+        break;
+    }
+  });
+
+  // Retention may have become due while the app was closed.
+  prune();
+  post({ t: 'ready' });
+}
