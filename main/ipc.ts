@@ -20,7 +20,7 @@ export function channelFor(op: OperationName): string {
 }
 
 /** Every operation of the contract, taken from its route table so none can be forgotten. */
-export const OPERATION_NAMES = Object.keys(HTTP_ROUTES) as OperationName[];
+export const OPERATION_NAMES: readonly OperationName[] = Object.freeze(Object.keys(HTTP_ROUTES) as OperationName[]);
 
 export interface IpcErrorBody {
   code: string;

@@ -14,14 +14,13 @@ import type { AddendumApi, ContractEvent, OpArg, OperationName, OpResult } from 
 type IpcReply<T> = { ok: true; result: T } | { ok: false; error: { code: string; message: string } };
 
 /**
- * What a failed call rejects with. contextBridge keeps only the `message` of an Error
- * crossing into the page (electron/electron#25596), so the code travels in a plain object
- * instead; the renderer's IPC transport turns it back into its ApiError.
+ * contextBridge keeps only the `message` of an Error crossing into the page
+ * (electron/electron#25596), so the stable code rides in front of it as `CODE: message`,
+ * the form the renderer's client (renderer/api/client.ts `ipcError`) parses back into
+ * its ApiError.
  */
-export interface BridgeError {
-  name: 'ApiError';
-  code: string;
-  message: string;
+function bridgeError(code: string, message: string): Error {
+  return new Error(`${code}: ${message}`);
 }
 
 const { contextBridge, ipcRenderer } = electron;
@@ -29,8 +28,7 @@ const { contextBridge, ipcRenderer } = electron;
 async function call<K extends OperationName>(op: K, arg?: OpArg<K>): Promise<OpResult<K>> {
   const reply = (await ipcRenderer.invoke(`addendum:${op}`, arg)) as IpcReply<OpResult<K>>;
   if (reply.ok) return reply.result;
-  const failure: BridgeError = { name: 'ApiError', code: reply.error.code, message: reply.error.message };
-  throw failure;
+  throw bridgeError(reply.error.code, reply.error.message);
 }
 
 const listeners = new Set<(events: ContractEvent[]) => void>();

@@ -1,0 +1,43 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { isOwnPage } from './own-page.js';
+import { appPaths, chooseNativeBinding } from './paths.js';
+
+describe('appPaths', () => {
+  it('places everything relative to the folder holding dist/', () => {
+    const root = join('/opt', 'Addendum', 'resources', 'app.asar');
+    const paths = appPaths(root);
+    expect(paths.indexHtml).toBe(join(root, 'dist', 'renderer', 'index.html'));
+    expect(paths.preload).toBe(join(root, 'dist', 'main', 'preload.cjs'));
+    expect(paths.assets).toBe(join(root, 'assets'));
+    expect(paths.devNativeBinding).toBe(join(root, 'build', 'electron-native', 'better_sqlite3.node'));
+    expect(paths.ownPage).toBe(pathToFileURL(paths.indexHtml).href);
+    expect(isOwnPage(`${paths.ownPage}#/usage`, paths.ownPage)).toBe(true);
+  });
+
+  it('handles folders whose names need escaping in a URL', () => {
+    const paths = appPaths(join('/home', 'me', 'my projects', 'add#endum'));
+    expect(paths.ownPage).toContain('my%20projects/add%23endum/dist/renderer/index.html');
+    expect(isOwnPage(paths.ownPage, paths.ownPage)).toBe(true);
+  });
+});
+
+describe('chooseNativeBinding', () => {
+  it('lets a packaged app load its own rebuilt copy the normal way', () => {
+    expect(chooseNativeBinding({ isPackaged: true, devNativeBinding: '/x.node', exists: () => false })).toEqual({ ok: true, path: undefined });
+  });
+
+  it('uses the Electron build in development', () => {
+    expect(chooseNativeBinding({ isPackaged: false, devNativeBinding: '/x.node', exists: (p) => p === '/x.node' })).toEqual({
+      ok: true,
+      path: '/x.node',
+    });
+  });
+
+  it('explains how to make the Electron build when it is missing', () => {
+    const choice = chooseNativeBinding({ isPackaged: false, devNativeBinding: '/x.node', exists: () => false });
+    expect(choice.ok).toBe(false);
+    if (!choice.ok) expect(choice.problem).toContain('scripts/rebuild-electron.mjs');
+  });
+});
