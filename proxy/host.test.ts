@@ -1,0 +1,277 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startFakeUpstream, type FakeUpstream } from '../test/fake-upstream.js';
+import { defaultConfig, type ProxyConfig } from './config.js';
+import type { ContractEvent } from './contract.js';
+import {
+  createEventBatcher,
+  createHost,
+  parseHistoryQuery,
+  parseIdArg,
+  parseStatsArg,
+  scrubDeep,
+  type Host,
+} from './host.js';
+import { defaultSettings } from './settings/settings.js';
+import type { SettingsStore, StoredSettings } from './settings/types.js';
+
+const KEY = 'sk-ant-api03-hostTestSecretKey-abcd';
+
+function memoryStore(initial: Partial<StoredSettings> = {}): SettingsStore & { saved: StoredSettings[] } {
+  let current: StoredSettings = { ...defaultSettings(), ...initial };
+  const saved: StoredSettings[] = [];
+  return {
+    location: 'memory',
+    saved,
+    load: () => structuredClone(current),
+    save(next) {
+      current = structuredClone(next);
+      saved.push(current);
+    },
+  };
+}
+
+function logEvent(message: string): ContractEvent {
+  return { name: 'log', payload: { time: 1, level: 'info', message } };
+}
+
+describe('event batcher', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('delivers events together after the interval, in order', () => {
+    const b = createEventBatcher({ intervalMs: 100, maxBatch: 10, maxQueued: 100 });
+    const got: ContractEvent[][] = [];
+    b.subscribe((events) => got.push(events));
+    b.push(logEvent('a'));
+    b.push(logEvent('b'));
+    expect(got).toEqual([]);
+    vi.advanceTimersByTime(100);
+    expect(got).toEqual([[logEvent('a'), logEvent('b')]]);
+    vi.advanceTimersByTime(1000);
+    expect(got).toHaveLength(1);
+  });
+
+  it('splits a backlog into batches of at most maxBatch', () => {
+    const b = createEventBatcher({ intervalMs: 100, maxBatch: 3, maxQueued: 100 });
+    const sizes: number[] = [];
+    b.subscribe((events) => sizes.push(events.length));
+    for (let i = 0; i < 8; i++) b.push(logEvent(String(i)));
+    vi.advanceTimersByTime(100);
+    expect(sizes).toEqual([3, 3, 2]);
+  });
+
+  it('drops the oldest events past maxQueued and says so', () => {
+    const b = createEventBatcher({ intervalMs: 100, maxBatch: 100, maxQueued: 3, now: () => 5 });
+    const got: ContractEvent[] = [];
+    b.subscribe((events) => got.push(...events));
+    for (let i = 0; i < 5; i++) b.push(logEvent(String(i)));
+    b.flush();
+    expect(got.slice(0, 3)).toEqual([logEvent('2'), logEvent('3'), logEvent('4')]);
+    expect(got[3]).toEqual({ name: 'log', payload: { time: 5, level: 'warn', message: expect.stringContaining('2 live events were dropped') } });
+  });
+
+  it('queues nothing while nobody listens, and keeps serving others when a listener throws', () => {
+    const b = createEventBatcher({ intervalMs: 100, maxBatch: 10, maxQueued: 100 });
+    b.push(logEvent('lost'));
+    const got: ContractEvent[] = [];
+    b.subscribe(() => {
+      throw new Error('window gone');
+    });
+    const off = b.subscribe((events) => got.push(...events));
+    b.push(logEvent('kept'));
+    vi.advanceTimersByTime(100);
+    expect(got).toEqual([logEvent('kept')]);
+    off();
+    expect(b.listenerCount()).toBe(1);
+  });
+});
+
+describe('argument parsing', () => {
+  it('accepts a well-formed history query and refuses anything else', () => {
+    expect(parseHistoryQuery(undefined)).toEqual({});
+    expect(parseHistoryQuery({ cursor: null, limit: 20, model: 'claude', statusClass: '4xx', path: '/v1', text: 'hello' })).toEqual({
+      cursor: null,
+      limit: 20,
+      model: 'claude',
+      statusClass: '4xx',
+      path: '/v1',
+      text: 'hello',
+    });
+    for (const bad of [{ limit: 0 }, { limit: '5' }, { statusClass: '6xx' }, { text: 3 }, { sort: 'asc' }, 'x', { text: 'x'.repeat(1001) }]) {
+      expect(() => parseHistoryQuery(bad), JSON.stringify(bad).slice(0, 40)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    }
+  });
+
+  it('checks ids and stats days', () => {
+    expect(parseIdArg({ id: 'abc' })).toEqual({ id: 'abc' });
+    for (const bad of [undefined, {}, { id: '' }, { id: 5 }]) expect(() => parseIdArg(bad)).toThrow(/id: /);
+    expect(parseStatsArg(undefined)).toEqual({});
+    expect(parseStatsArg({ days: 7 })).toEqual({ days: 7 });
+    for (const bad of [{ days: 0 }, { days: 1.5 }, { days: 400 }, 'x']) expect(() => parseStatsArg(bad)).toThrow();
+  });
+
+  it('scrubs a secret from every string of a result, and returns other values untouched', () => {
+    const value = { a: `key ${KEY}`, b: [KEY, 1, null], c: { d: KEY } };
+    expect(scrubDeep(value, [KEY])).toEqual({ a: 'key [redacted]', b: ['[redacted]', 1, null], c: { d: '[redacted]' } });
+    const clean = { a: 'nothing' };
+    expect(scrubDeep(clean, [KEY])).toBe(clean);
+    expect(scrubDeep(value, [null])).toBe(value);
+  });
+});
+
+describe('host with a real proxy', () => {
+  let fake: FakeUpstream;
+  let dataDir: string;
+  let host: Host | null = null;
+  let base: ProxyConfig;
+
+  beforeEach(async () => {
+    fake = await startFakeUpstream();
+    dataDir = mkdtempSync(join(tmpdir(), 'addendum-host-'));
+    base = { ...defaultConfig({ XDG_DATA_HOME: dataDir }), dataDir, port: 0, shutdownGraceMs: 500 };
+  });
+  afterEach(async () => {
+    await host?.close();
+    host = null;
+    await fake.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function send(baseUrl: string, content = 'Hello', extra: Record<string, string> = {}): Promise<Response> {
+    return fetch(`${baseUrl}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'sk-ant-client-key-0000', 'anthropic-version': '2023-06-01', ...extra },
+      body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 32, stream: true, messages: [{ role: 'user', content }] }),
+    });
+  }
+
+  it('reads settings from the store, overridden by CLI/env, and exposes only public settings', async () => {
+    const store = memoryStore({ apiKey: KEY, modifierText: 'from file', port: 0 });
+    host = await createHost({ baseConfig: base, overrides: { upstreamUrl: fake.url, modifierEnabled: true }, store });
+    const s = await host.api.getSettings();
+    expect(s).toEqual({
+      apiKey: { set: true, last4: 'abcd' },
+      upstreamUrl: fake.url,
+      port: 0,
+      modifierText: 'from file',
+      modifierEnabled: true,
+      retention: defaultSettings().retention,
+      overridden: ['upstreamUrl', 'modifierEnabled'],
+    });
+    expect(JSON.stringify(s)).not.toContain(KEY);
+    expect(host.proxy.config().apiKey).toBe(KEY);
+  });
+
+  it('applies the modifier and the key at once, saves every change, and refuses bad patches', async () => {
+    const store = memoryStore({ port: 0, upstreamUrl: fake.url });
+    host = await createHost({ baseConfig: base, overrides: {}, store });
+    const status = await host.api.startProxy();
+    expect(status.running).toBe(true);
+
+    const updated = await host.api.updateSettings({ modifierText: 'Answer in French.', apiKey: KEY });
+    expect(updated.modifierText).toBe('Answer in French.');
+    expect(updated.apiKey).toEqual({ set: true, last4: 'abcd' });
+    expect(store.saved.at(-1)).toMatchObject({ modifierText: 'Answer in French.', apiKey: KEY });
+
+    const res = await send(status.baseUrl!);
+    expect(res.status).toBe(200);
+    await res.text();
+    expect(fake.last().json.messages[0].content).toBe('HelloAnswer in French.');
+    expect(fake.last().headers['x-api-key']).toBe(KEY);
+
+    await host.api.updateSettings({ modifierEnabled: false });
+    await (await send(status.baseUrl!)).text();
+    expect(fake.last().json.messages[0].content).toBe('Hello');
+
+    await expect(host.api.updateSettings({ port: 70000 })).rejects.toMatchObject({ code: 'INVALID_SETTINGS', field: 'port' });
+    expect(store.saved).toHaveLength(2);
+  });
+
+  it('saves a change to an overridden value but keeps the override in force', async () => {
+    const store = memoryStore();
+    host = await createHost({ baseConfig: base, overrides: { port: 0, upstreamUrl: fake.url, modifierText: 'flag text' }, store });
+    const s = await host.api.updateSettings({ modifierText: 'file text', port: 9999 });
+    expect(store.saved.at(-1)).toMatchObject({ modifierText: 'file text', port: 9999 });
+    expect(s.modifierText).toBe('flag text');
+    expect(s.port).toBe(0);
+    expect(s.overridden).toEqual(['upstreamUrl', 'port', 'modifierText']);
+    expect(host.proxy.config().modifierText).toBe('flag text');
+  });
+
+  it('stops (port refuses connections) and starts again', async () => {
+    host = await createHost({ baseConfig: base, overrides: { upstreamUrl: fake.url }, store: memoryStore({ port: 0 }) });
+    const running = await host.api.startProxy();
+    const stopped = await host.api.stopProxy();
+    expect(stopped.running).toBe(false);
+    await expect(send(running.baseUrl!)).rejects.toMatchObject({ cause: expect.objectContaining({ code: 'ECONNREFUSED' }) });
+    const again = await host.api.startProxy();
+    expect(again.running).toBe(true);
+    expect((await send(again.baseUrl!)).status).toBe(200);
+    expect((await host.api.getStatus()).running).toBe(true);
+  });
+
+  it('rejects start with PORT_IN_USE when the port is taken', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      host = await createHost({ baseConfig: base, overrides: { upstreamUrl: fake.url }, store: memoryStore({ port }) });
+      await expect(host.api.startProxy()).rejects.toMatchObject({ code: 'PORT_IN_USE' });
+      expect((await host.api.getStatus()).lastError).toMatch(String(port));
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    }
+  });
+
+  it('runs concurrent starts one after the other', async () => {
+    host = await createHost({ baseConfig: base, overrides: { upstreamUrl: fake.url }, store: memoryStore({ port: 0 }) });
+    const [a, b] = await Promise.all([host.api.startProxy(), host.api.startProxy()]);
+    expect(a.baseUrl).toBe(b.baseUrl);
+  });
+
+  it('streams batched events and serves the exchange from history', async () => {
+    host = await createHost({ baseConfig: base, overrides: { upstreamUrl: fake.url }, store: memoryStore({ port: 0 }) });
+    const events: ContractEvent[] = [];
+    let batches = 0;
+    const off = host.api.subscribe((batch) => {
+      batches++;
+      events.push(...batch);
+    });
+    const status = await host.api.startProxy();
+    await (await send(status.baseUrl!, 'What is 2+2?')).text();
+
+    await vi.waitFor(() => expect(events.map((e) => e.name)).toContain('history:change'), { timeout: 5000 });
+    const names = events.map((e) => e.name);
+    expect(names).toEqual(expect.arrayContaining(['state', 'request:start', 'response:start', 'request:finish']));
+    expect(batches).toBeLessThan(events.length);
+    const start = events.find((e) => e.name === 'request:start') as ContractEvent<'request:start'>;
+    off();
+
+    const page = await host.api.listHistory({ limit: 10 });
+    expect(page.items.map((i) => i.id)).toEqual([start.payload.id]);
+    const entry = await host.api.getHistoryEntry({ id: start.payload.id });
+    expect(entry?.originalBody).toContain('What is 2+2?');
+    expect(entry?.requestHeaders['x-api-key']).not.toContain('client-key');
+    expect((await host.api.getStats({ days: 7 })).totals.requests).toBe(1);
+    expect(await host.api.deleteHistoryEntry({ id: start.payload.id })).toEqual({ deleted: true });
+    expect(await host.api.getHistoryEntry({ id: start.payload.id })).toBeNull();
+    expect(await host.api.clearHistory()).toEqual({ deleted: 0 });
+    await expect(host.api.listHistory({ limit: -1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  it('never returns the stored key, even when a prompt contains it', async () => {
+    host = await createHost({ baseConfig: base, overrides: { upstreamUrl: fake.url }, store: memoryStore({ port: 0, apiKey: KEY }) });
+    const status = await host.api.startProxy();
+    await (await send(status.baseUrl!, `my key is ${KEY}`)).text();
+    await host.proxy.history.flush();
+    const page = await host.api.listHistory({});
+    const entry = await host.api.getHistoryEntry({ id: page.items[0]!.id });
+    expect(JSON.stringify(entry)).not.toContain(KEY);
+    expect(entry?.originalBody).toContain('my key is [redacted]');
+    expect(fake.last().json.messages[0].content).toContain(KEY);
+  });
+});
