@@ -53,6 +53,8 @@ const DEFAULT_KEEPALIVE_MS = 15_000;
 /** A client that stops reading gets dropped before its backlog eats memory. */
 const MAX_SSE_BACKLOG_BYTES = 8 * 1024 * 1024;
 
+const CLIENT_GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
 /** The origins a page served by this server can have. */
 export function dashboardOrigins(port: number): string[] {
   return [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
@@ -190,7 +192,11 @@ function buildApp(options: AppOptions): Koa {
     if (ctx.method !== 'HEAD') ctx.body = openStatic(found);
   });
 
-  app.on('error', (err: unknown) => options.logError('control server error', err));
+  app.on('error', (err: unknown) => {
+    // A browser closing a tab mid-stream is routine, not a server problem.
+    if (CLIENT_GONE.has((err as { code?: string }).code ?? '')) return;
+    options.logError('control server error', err);
+  });
 
   return app;
 }

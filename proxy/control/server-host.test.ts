@@ -1,0 +1,96 @@
+/** The control API over a real host and proxy, against the fake upstream. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSse, rawRequest } from '../../e2e/support/http.js';
+import { startFakeUpstream, type FakeUpstream } from '../../test/fake-upstream.js';
+import { defaultConfig } from '../config.js';
+import { EVENTS_PATH, HTTP_ROUTES, TOKEN_HEADER, type OperationName } from '../contract.js';
+import { createHost, type Host } from '../host.js';
+import { createConfStore } from '../settings/conf-store.js';
+import { newControlToken, startControlServer, type ControlServer } from './server.js';
+
+const KEY = 'sk-ant-api03-controlHostSecret-9876';
+
+describe('control API over a real host', () => {
+  let fake: FakeUpstream;
+  let dataDir: string;
+  let host: Host;
+  let control: ControlServer;
+  const token = newControlToken();
+
+  beforeEach(async () => {
+    fake = await startFakeUpstream();
+    dataDir = mkdtempSync(join(tmpdir(), 'addendum-control-'));
+    const baseConfig = { ...defaultConfig({ XDG_DATA_HOME: dataDir }), dataDir, shutdownGraceMs: 500 };
+    host = await createHost({ baseConfig, overrides: { upstreamUrl: fake.url, port: 0 }, store: createConfStore(dataDir) });
+    control = await startControlServer({ api: host.api, port: 0, token, staticDir: null });
+  });
+  afterEach(async () => {
+    await control.close();
+    await host.close();
+    await fake.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const call = (op: OperationName, body?: unknown) =>
+    rawRequest(control.url + HTTP_ROUTES[op].path, {
+      method: HTTP_ROUTES[op].method,
+      headers: { [TOKEN_HEADER]: token, 'content-type': 'application/json' },
+      body: HTTP_ROUTES[op].method === 'GET' ? undefined : JSON.stringify(body ?? {}),
+    });
+
+  it('starts, proxies, streams events, and stops through HTTP', async () => {
+    const sse = await openSse(`${control.url}${EVENTS_PATH}?token=${token}`);
+    const started = await call('startProxy');
+    expect(started.status).toBe(200);
+    expect(started.json.running).toBe(true);
+
+    const saved = await call('updateSettings', { modifierText: ' Be brief.', apiKey: KEY });
+    expect(saved.status).toBe(200);
+    expect(saved.json.apiKey).toEqual({ set: true, last4: '9876' });
+    expect(saved.text).not.toContain(KEY);
+    expect(saved.json.overridden).toEqual(['upstreamUrl', 'port']);
+
+    const res = await fetch(`${started.json.baseUrl}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 16, messages: [{ role: 'user', content: 'Hi' }] }),
+    });
+    expect(res.status).toBe(200);
+    await res.text();
+    expect(fake.last().json.messages[0].content).toBe('Hi Be brief.');
+    expect(fake.last().headers['x-api-key']).toBe(KEY);
+
+    await sse.until((messages) =>
+      messages.some((m) => m.event === 'batch' && m.data.some((e: { name: string }) => e.name === 'history:change')),
+    );
+    const names = sse.messages.flatMap((m) => (m.event === 'batch' ? m.data.map((e: { name: string }) => e.name) : []));
+    expect(names).toEqual(expect.arrayContaining(['state', 'request:start', 'request:finish', 'history:change']));
+    expect(JSON.stringify(sse.messages)).not.toContain(KEY);
+    sse.close();
+
+    const list = await call('listHistory', { limit: 10 });
+    expect(list.json.items).toHaveLength(1);
+    const entry = await call('getHistoryEntry', { id: list.json.items[0].id });
+    expect(entry.json.forwardedBody).toContain('Hi Be brief.');
+    expect(entry.text).not.toContain(KEY);
+
+    const stopped = await call('stopProxy');
+    expect(stopped.json.running).toBe(false);
+    await expect(fetch(`${started.json.baseUrl}/health`)).rejects.toThrow();
+    expect((await call('getStatus')).json.running).toBe(false);
+  });
+
+  it('answers a bad patch with 400 and the field, and a bad query with 400', async () => {
+    const bad = await call('updateSettings', { upstreamUrl: 'ftp://nope' });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.code).toBe('INVALID_SETTINGS');
+    expect(bad.json.error.message).toMatch(/^upstreamUrl:/);
+    const query = await call('listHistory', { statusClass: 'teapot' });
+    expect([query.status, query.json.error.code]).toEqual([400, 'INVALID_ARGUMENT']);
+    const cursor = await call('listHistory', { cursor: 'garbage' });
+    expect(cursor.status).toBe(400);
+  });
+});
