@@ -33,8 +33,8 @@ function manualClock() {
         t.fn();
       }
     }
-    // Let awaiting code run.
-    for (let i = 0; i < 5; i++) await Promise.resolve();
+    // Let every promise chain the fired timers unblocked run to its next wait.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   };
   return { clock, advance, pending: () => timers.size, setNow: (t: number) => (now = t) };
 }
@@ -45,7 +45,7 @@ describe('boundedShutdown', () => {
     const step = (name: string) => ({ name, run: async () => void order.push(name) });
     const report = await boundedShutdown([step('stop proxy'), step('close history')], 5000, manualClock().clock);
     expect(order).toEqual(['stop proxy', 'close history']);
-    expect(report).toEqual({ failed: [], timedOut: null });
+    expect(report).toEqual({ failed: [], timedOut: [] });
   });
 
   it('carries on after a step that fails', async () => {
@@ -60,7 +60,7 @@ describe('boundedShutdown', () => {
     );
     expect(closeHistory).toHaveBeenCalled();
     expect(report.failed).toEqual([{ name: 'stop proxy', error: new Error('boom') }]);
-    expect(report.timedOut).toBeNull();
+    expect(report.timedOut).toEqual([]);
   });
 
   it('gives up on a step that never ends once the budget is spent', async () => {
@@ -79,22 +79,51 @@ describe('boundedShutdown', () => {
     await advance(2999);
     expect(settled).toBeNull();
     await advance(1);
-    expect(settled).toEqual({ failed: [], timedOut: 'stop proxy' });
+    expect(settled).toEqual({ failed: [], timedOut: ['stop proxy', 'close history'] });
     expect(closeHistory).not.toHaveBeenCalled();
     expect(pending()).toBe(0);
   });
 
+  it('caps a slow step so the next one still runs', async () => {
+    const { clock, advance } = manualClock();
+    const closeHistory = vi.fn(async () => undefined);
+    let settled: ShutdownReport | null = null;
+    void boundedShutdown(
+      [
+        { name: 'stop proxy', run: () => new Promise<void>(() => undefined), timeoutMs: 1000 },
+        { name: 'close history', run: closeHistory },
+      ],
+      5000,
+      clock,
+    ).then((r) => (settled = r));
+
+    await advance(1000);
+    expect(closeHistory).toHaveBeenCalledOnce();
+    expect(settled).toEqual({ failed: [], timedOut: ['stop proxy'] });
+  });
+
   it('shares one budget across steps', async () => {
     const { clock, setNow } = manualClock();
+    const closeHistory = vi.fn(async () => undefined);
     const report = await boundedShutdown(
       [
         { name: 'stop proxy', run: async () => void setNow(5000) },
-        { name: 'close history', run: async () => undefined },
+        { name: 'close history', run: closeHistory },
       ],
       5000,
       clock,
     );
-    expect(report.timedOut).toBe('close history');
+    expect(report.timedOut).toEqual(['close history']);
+    expect(closeHistory).not.toHaveBeenCalled();
+  });
+
+  it('counts a step that throws synchronously as failed', async () => {
+    const report = await boundedShutdown(
+      [{ name: 'remove tray', run: () => { throw new Error('gone'); } }],
+      1000,
+      manualClock().clock,
+    );
+    expect(report.failed).toEqual([{ name: 'remove tray', error: new Error('gone') }]);
   });
 });
 
@@ -141,14 +170,14 @@ describe('setupQuit', () => {
     expect(shutdown).toHaveBeenCalledOnce();
     expect(app.exit).not.toHaveBeenCalled();
 
-    finish({ failed: [], timedOut: null });
+    finish({ failed: [], timedOut: [] });
     await vi.waitFor(() => expect(app.exit).toHaveBeenCalledWith(0));
   });
 
   it('exits non-zero and logs when a step failed or timed out', async () => {
     const app = fakeApp();
     const log = vi.fn();
-    setupQuit(app as never, async () => ({ failed: [], timedOut: 'stop proxy' }), log);
+    setupQuit(app as never, async () => ({ failed: [], timedOut: ['stop proxy'] }), log);
     app.emit('before-quit', { preventDefault: vi.fn() });
     await vi.waitFor(() => expect(app.exit).toHaveBeenCalledWith(1));
     expect(log).toHaveBeenCalledWith(expect.stringContaining('stop proxy'));
@@ -156,7 +185,7 @@ describe('setupQuit', () => {
 
   it('keeps running when the last window closes (tray app)', () => {
     const app = fakeApp();
-    setupQuit(app as never, async () => ({ failed: [], timedOut: null }));
+    setupQuit(app as never, async () => ({ failed: [], timedOut: [] }));
     app.emit('window-all-closed');
     expect(app.quit).not.toHaveBeenCalled();
     expect(app.handlers['window-all-closed']).toHaveLength(1);

@@ -9,13 +9,15 @@ import type { App } from 'electron';
 export interface ShutdownStep {
   name: string;
   run: () => Promise<void>;
+  /** This step's own cap, so a slow step leaves time for the ones after it. */
+  timeoutMs?: number;
 }
 
 export interface ShutdownReport {
   /** Steps that threw; shutdown carries on past them. */
   failed: Array<{ name: string; error: unknown }>;
-  /** The step that was still running when the budget ran out, if any; later steps were skipped. */
-  timedOut: string | null;
+  /** Steps still running when their time ran out, plus steps never started for lack of time. */
+  timedOut: string[];
 }
 
 export interface Clock {
@@ -30,38 +32,42 @@ const systemClock: Clock = {
   now: () => Date.now(),
 };
 
-/** Runs the steps in order within one overall budget; resolves, never rejects. */
+/**
+ * Runs the steps in order within one overall budget; each step is also held to its own
+ * cap. A step that fails or overruns does not stop the later ones (closing the history
+ * still matters after a stuck proxy stop). Resolves, never rejects.
+ */
 export async function boundedShutdown(
   steps: readonly ShutdownStep[],
   budgetMs: number,
   clock: Clock = systemClock,
 ): Promise<ShutdownReport> {
-  const report: ShutdownReport = { failed: [], timedOut: null };
+  const report: ShutdownReport = { failed: [], timedOut: [] };
   const deadline = clock.now() + budgetMs;
   for (const step of steps) {
     const remaining = deadline - clock.now();
     if (remaining <= 0) {
-      report.timedOut = step.name;
-      break;
+      report.timedOut.push(step.name);
+      continue;
     }
+    const limit = Math.min(remaining, step.timeoutMs ?? remaining);
     let handle: unknown = null;
     const outcome = await Promise.race([
-      step.run().then(
-        () => 'done' as const,
-        (error: unknown) => {
-          report.failed.push({ name: step.name, error });
-          return 'failed' as const;
-        },
-      ),
+      Promise.resolve()
+        .then(step.run)
+        .then(
+          () => 'done' as const,
+          (error: unknown) => {
+            report.failed.push({ name: step.name, error });
+            return 'failed' as const;
+          },
+        ),
       new Promise<'timeout'>((resolve) => {
-        handle = clock.setTimeout(() => resolve('timeout'), remaining);
+        handle = clock.setTimeout(() => resolve('timeout'), limit);
       }),
     ]);
     clock.clearTimeout(handle);
-    if (outcome === 'timeout') {
-      report.timedOut = step.name;
-      break;
-    }
+    if (outcome === 'timeout') report.timedOut.push(step.name);
   }
   return report;
 }
@@ -98,10 +104,10 @@ export function setupQuit(
     phase = 'shutting-down';
     void shutdown().then((report) => {
       for (const f of report.failed) log(`Shutdown step "${f.name}" failed: ${String(f.error)}`);
-      if (report.timedOut) log(`Shutdown step "${report.timedOut}" did not finish in time; exiting anyway.`);
+      for (const name of report.timedOut) log(`Shutdown step "${name}" did not finish in time; exiting anyway.`);
       phase = 'done';
       // exit() skips another before-quit round and closes windows without their close handlers.
-      app.exit(report.failed.length > 0 || report.timedOut ? 1 : 0);
+      app.exit(report.failed.length > 0 || report.timedOut.length > 0 ? 1 : 0);
     });
   });
   // A tray app keeps running with no window open.

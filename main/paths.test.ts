@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { isOwnPage } from './own-page.js';
-import { appPaths, chooseNativeBinding } from './paths.js';
+import { appPaths, chooseNativeBinding, findAppRoot } from './paths.js';
 
 describe('appPaths', () => {
   it('places everything relative to the folder holding dist/', () => {
@@ -39,5 +39,17 @@ describe('chooseNativeBinding', () => {
     const choice = chooseNativeBinding({ isPackaged: false, devNativeBinding: '/x.node', exists: () => false });
     expect(choice.ok).toBe(false);
     if (!choice.ok) expect(choice.problem).toContain('scripts/rebuild-electron.mjs');
+  });
+});
+
+describe('findAppRoot', () => {
+  it('finds the nearest folder with package.json, from dist or from the sources', () => {
+    const exists = (p: string) => p === join('/repo', 'package.json') || p === join('/package.json');
+    expect(findAppRoot(join('/repo', 'dist', 'main'), exists)).toBe('/repo');
+    expect(findAppRoot(join('/repo', 'main'), exists)).toBe('/repo');
+  });
+
+  it('fails clearly when there is none', () => {
+    expect(() => findAppRoot(join('/a', 'b'), () => false)).toThrow(/package\.json/);
   });
 });

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /**
@@ -29,6 +29,17 @@ export function appPaths(root: string): AppPaths {
     appIcon: join(root, 'assets', 'icon.png'),
     devNativeBinding: join(root, 'build', 'electron-native', 'better_sqlite3.node'),
   };
+}
+
+/**
+ * The app's root: the nearest folder above `fromDir` holding package.json (the repo in
+ * development, whether running dist/main/index.js or the sources; app.asar when packaged).
+ */
+export function findAppRoot(fromDir: string, exists: (path: string) => boolean): string {
+  for (let dir = fromDir; ; dir = dirname(dir)) {
+    if (exists(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`No package.json above ${fromDir}: cannot locate the app's files.`);
+  }
 }
 
 export type NativeBindingChoice = { ok: true; path: string | undefined } | { ok: false; problem: string };

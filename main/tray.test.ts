@@ -11,15 +11,15 @@ const running: TrayStatus = {
 };
 const stopped: TrayStatus = { ...running, running: false, baseUrl: null };
 
-function fakeActions(): TrayActions & { [K in keyof TrayActions]: ReturnType<typeof vi.fn> } {
+function fakeActions() {
   return {
-    startProxy: vi.fn(),
-    stopProxy: vi.fn(),
-    setModifierEnabled: vi.fn(),
-    copyBaseUrl: vi.fn(),
-    openDashboard: vi.fn(),
-    quit: vi.fn(),
-  };
+    startProxy: vi.fn<() => void>(),
+    stopProxy: vi.fn<() => void>(),
+    setModifierEnabled: vi.fn<(enabled: boolean) => void>(),
+    copyBaseUrl: vi.fn<(baseUrl: string) => void>(),
+    openDashboard: vi.fn<() => void>(),
+    quit: vi.fn<() => void>(),
+  } satisfies TrayActions;
 }
 
 function item(menu: MenuItemConstructorOptions[], id: string): MenuItemConstructorOptions {
@@ -166,6 +166,11 @@ describe('createTrayController', () => {
     expect(tray.tooltip).toBe(trayTooltip(running));
     const menu = (tray.menu as { template: MenuItemConstructorOptions[] }).template;
     expect(item(menu, 'toggle').label).toBe('Stop proxy');
+    expect(controller.snapshot()).toEqual({
+      icon: 'tray-running.png',
+      tooltip: trayTooltip(running),
+      menu: ['Running on http://127.0.0.1:8000', 'Stop proxy', 'Copy ANTHROPIC_BASE_URL', 'Append my text', 'Open dashboard', 'Quit Addendum'],
+    });
   });
 
   it('opens the dashboard on click outside macOS, and uses template images on macOS', () => {
@@ -185,6 +190,7 @@ describe('createTrayController', () => {
     controller.updateTray(running);
     controller.destroy();
     expect(trays[0]!.destroyed).toBe(true);
+    expect(controller.snapshot()).toBeNull();
     controller.updateTray(stopped);
     expect(trays).toHaveLength(2);
   });

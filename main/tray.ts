@@ -73,14 +73,24 @@ export interface TrayDeps {
   actions: TrayActions;
 }
 
+export interface TraySnapshot {
+  icon: string;
+  tooltip: string;
+  /** Labels of the menu items, separators left out. */
+  menu: string[];
+}
+
 export interface TrayController {
   updateTray(status: TrayStatus): void;
+  /** What the tray shows now (for the end-to-end test, which cannot see the system tray). */
+  snapshot(): TraySnapshot | null;
   destroy(): void;
 }
 
 export function createTrayController(deps: TrayDeps): TrayController {
   let tray: Tray | null = null;
   let shownIcon = '';
+  let shown: TraySnapshot | null = null;
 
   const iconFor = (status: TrayStatus) => {
     const name = trayIconName(status, deps.platform);
@@ -100,12 +110,17 @@ export function createTrayController(deps: TrayDeps): TrayController {
         tray.setImage(icon.image);
       }
       shownIcon = icon.name;
-      tray.setToolTip(trayTooltip(status));
-      tray.setContextMenu(deps.Menu.buildFromTemplate(trayMenuTemplate(status, deps.actions)));
+      const tooltip = trayTooltip(status);
+      const template = trayMenuTemplate(status, deps.actions);
+      tray.setToolTip(tooltip);
+      tray.setContextMenu(deps.Menu.buildFromTemplate(template));
+      shown = { icon: icon.name, tooltip, menu: template.flatMap((m) => (m.label ? [m.label] : [])) };
     },
+    snapshot: () => shown,
     destroy() {
       tray?.destroy();
       tray = null;
+      shown = null;
     },
   };
 }

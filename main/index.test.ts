@@ -1,0 +1,253 @@
+/**
+ * Boots the real main process (main/index.ts, the real host, proxy and history) against a
+ * fake `electron` module: the wiring between tray, window, IPC, settings and quit is
+ * exercised here, since no Electron binary can run on the test machine.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ProxyStatus } from '../proxy/types.js';
+import type { IpcReply } from './ipc.js';
+import type { TraySnapshot } from './tray.js';
+
+type Handler = (...args: unknown[]) => unknown;
+
+const fake = vi.hoisted(() => {
+  const appHandlers = new Map<string, Handler[]>();
+  const ipcHandlers = new Map<string, Handler>();
+  const windows: Array<{
+    options: { webPreferences?: Record<string, unknown> };
+    loaded: string | null;
+    visible: boolean;
+    emit: (name: string, ...args: unknown[]) => void;
+  }> = [];
+  const trays: Array<{ tooltip: string; image: { path: string } }> = [];
+  let readyResolve: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (readyResolve = resolve));
+  const paths: Record<string, string> = { appData: '/nonexistent-appdata' };
+  const exits: number[] = [];
+  const clipboardWrites: string[] = [];
+  const errorBoxes: Array<[string, string]> = [];
+
+  const on = (map: Map<string, Handler[]>) => (name: string, fn: Handler) => {
+    map.set(name, [...(map.get(name) ?? []), fn]);
+  };
+
+  class BrowserWindow {
+    handlers = new Map<string, Handler[]>();
+    loaded: string | null = null;
+    visible = false;
+    destroyed = false;
+    webContents = { send: vi.fn(), isDestroyed: () => false };
+    constructor(readonly options: { webPreferences?: Record<string, unknown> }) {
+      windows.push(this);
+    }
+    on(name: string, fn: Handler) {
+      on(this.handlers)(name, fn);
+      return this;
+    }
+    once(name: string, fn: Handler) {
+      return this.on(name, fn);
+    }
+    emit(name: string, ...args: unknown[]) {
+      for (const fn of this.handlers.get(name) ?? []) fn(...args);
+    }
+    async loadFile(path: string) {
+      this.loaded = path;
+    }
+    show() {
+      this.visible = true;
+    }
+    hide() {
+      this.visible = false;
+    }
+    focus() {}
+    restore() {}
+    isMinimized() {
+      return false;
+    }
+    isDestroyed() {
+      return this.destroyed;
+    }
+  }
+
+  class Tray {
+    tooltip = '';
+    constructor(public image: { path: string }) {
+      trays.push(this);
+    }
+    setImage(image: { path: string }) {
+      this.image = image;
+    }
+    setToolTip(text: string) {
+      this.tooltip = text;
+    }
+    setContextMenu() {}
+    on() {}
+    destroy() {}
+  }
+
+  const electron = {
+    app: {
+      isPackaged: true,
+      isReady: () => true,
+      getPath: (name: string) => paths[name] ?? `/nonexistent-${name}`,
+      setPath: (name: string, value: string) => (paths[name] = value),
+      requestSingleInstanceLock: () => true,
+      on: on(appHandlers),
+      whenReady: () => ready,
+      quit: () => {
+        const event = { defaultPrevented: false, preventDefault: () => (event.defaultPrevented = true) };
+        for (const fn of appHandlers.get('before-quit') ?? []) fn(event);
+      },
+      exit: (code: number) => exits.push(code),
+    },
+    BrowserWindow,
+    Tray,
+    Menu: { buildFromTemplate: (template: unknown) => ({ template }) },
+    nativeImage: { createFromPath: (path: string) => ({ path, setTemplateImage: () => undefined }) },
+    clipboard: { writeText: (text: string) => clipboardWrites.push(text) },
+    dialog: { showErrorBox: (title: string, text: string) => errorBoxes.push([title, text]) },
+    ipcMain: {
+      handle: (channel: string, fn: Handler) => ipcHandlers.set(channel, fn),
+      removeHandler: (channel: string) => ipcHandlers.delete(channel),
+    },
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      getSelectedStorageBackend: () => 'gnome_libsecret',
+      encryptString: (text: string) => Buffer.from(`enc:${Buffer.from(text).toString('hex')}`),
+      decryptString: (buf: Buffer) => Buffer.from(buf.toString().slice(4), 'hex').toString(),
+    },
+    session: { defaultSession: { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn() } },
+    shell: { openExternal: vi.fn(async () => undefined) },
+  };
+  return { electron, appHandlers, ipcHandlers, windows, trays, readyResolve: () => readyResolve(), paths, exits, clipboardWrites, errorBoxes };
+});
+
+vi.mock('electron', () => ({ ...fake.electron, default: fake.electron }));
+
+const KEY = 'sk-ant-api03-0123456789abcdef-TAIL';
+let dataDir: string;
+let ownPage: string;
+
+function invoke<T>(op: string, arg?: unknown, url = ownPage): Promise<IpcReply<T>> {
+  const handler = fake.ipcHandlers.get(`addendum:${op}`);
+  if (!handler) throw new Error(`no handler for ${op}`);
+  return handler({ senderFrame: { url, parent: null } }, arg) as Promise<IpcReply<T>>;
+}
+
+function trayState(): TraySnapshot | null {
+  return (globalThis as { __addendumE2E?: { tray(): TraySnapshot | null } }).__addendumE2E?.tray() ?? null;
+}
+
+function httpStatus(baseUrl: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${baseUrl}/v1/unknown-path-for-test`, { method: 'GET', headers: { host: new URL(baseUrl).host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'addendum-main-boot-'));
+  vi.stubEnv('ADDENDUM_DATA_DIR', dataDir);
+  vi.stubEnv('ADDENDUM_PORT', '0');
+  // Nothing in this test sends a request upstream; a closed loopback port makes sure of it.
+  vi.stubEnv('ANTHROPIC_API_URL', 'http://127.0.0.1:9');
+  vi.stubEnv('ANTHROPIC_API_KEY', '');
+  vi.stubEnv('ADDENDUM_E2E', '1');
+  await import('./index.js');
+  fake.readyResolve();
+  await vi.waitFor(() => expect(trayState()?.icon).toBe('tray-running.png'), { timeout: 15_000 });
+  const win = fake.windows[0];
+  if (!win?.loaded) throw new Error('no window loaded');
+  ownPage = pathToFileURL(win.loaded).href;
+});
+
+afterAll(() => {
+  vi.unstubAllEnvs();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('desktop shell boot', () => {
+  it('uses the data folder from the environment as userData', () => {
+    expect(fake.paths.userData).toBe(dataDir);
+    expect(fake.errorBoxes).toEqual([]);
+  });
+
+  it('opens one isolated window on the built dashboard, with the CommonJS preload', () => {
+    expect(fake.windows).toHaveLength(1);
+    const win = fake.windows[0]!;
+    expect(win.loaded).toMatch(/dist[\\/]renderer[\\/]index\.html$/);
+    expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
+    expect(String(win.options.webPreferences?.preload)).toMatch(/dist[\\/]main[\\/]preload\.cjs$/);
+  });
+
+  it('starts the proxy and shows it in the tray', async () => {
+    const status = await invoke<ProxyStatus>('getStatus');
+    expect(status.ok).toBe(true);
+    if (!status.ok) return;
+    expect(status.result.running).toBe(true);
+    expect(status.result.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(trayState()).toMatchObject({ icon: 'tray-running.png', tooltip: expect.stringContaining(status.result.baseUrl!) });
+    expect(await httpStatus(status.result.baseUrl!)).toBeGreaterThan(0);
+  });
+
+  it('registers every operation over IPC and refuses foreign pages', async () => {
+    const reply = await invoke('clearHistory', undefined, 'https://evil.example/');
+    expect(reply).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    const stats = await invoke('getStats', { days: 7 });
+    expect(stats).toMatchObject({ ok: true, result: { totals: { requests: 0 } } });
+  });
+
+  it('reports invalid arguments with a code', async () => {
+    const reply = await invoke('updateSettings', { port: 'eighty' });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'INVALID_SETTINGS' } });
+  });
+
+  it('saves the API key encrypted and never returns it', async () => {
+    const reply = await invoke<{ apiKey: { set: boolean; last4: string | null } }>('updateSettings', { apiKey: KEY });
+    expect(reply).toMatchObject({ ok: true, result: { apiKey: { set: true, last4: 'TAIL' } } });
+    expect(JSON.stringify(reply)).not.toContain(KEY);
+    const file = readFileSync(join(dataDir, 'settings.json'), 'utf8');
+    expect(file).not.toContain(KEY);
+    expect(JSON.parse(file)).toHaveProperty('apiKeyEncrypted');
+  });
+
+  it('keeps the tray in step with the proxy state', async () => {
+    await invoke('updateSettings', { modifierText: 'Be brief.', modifierEnabled: true });
+    await vi.waitFor(() => expect(trayState()?.tooltip).toContain('appending text'));
+    await invoke('stopProxy');
+    await vi.waitFor(() => expect(trayState()).toMatchObject({ icon: 'tray-stopped.png', tooltip: 'Addendum: Stopped' }));
+    expect(trayState()?.menu).toContain('Start proxy');
+    await invoke('startProxy');
+    await vi.waitFor(() => expect(trayState()?.icon).toBe('tray-running.png'));
+  });
+
+  it('hides the window on close while running', () => {
+    const win = fake.windows[0]!;
+    win.visible = true;
+    const event = { preventDefault: vi.fn() };
+    win.emit('close', event);
+    expect(event.preventDefault).toHaveBeenCalled();
+    expect(win.visible).toBe(false);
+  });
+
+  it('quits within the budget: stops the proxy, closes the history, then exits 0', async () => {
+    const status = await invoke<ProxyStatus>('getStatus');
+    const baseUrl = status.ok ? status.result.baseUrl! : '';
+    fake.electron.app.quit();
+    await vi.waitFor(() => expect(fake.exits).toEqual([0]), { timeout: 10_000 });
+    await expect(httpStatus(baseUrl)).rejects.toThrow(/ECONNREFUSED/);
+    // The window now really closes.
+    const event = { preventDefault: vi.fn() };
+    fake.windows[0]!.emit('close', event);
+    expect(event.preventDefault).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,156 @@
+/**
+ * Electron main process: the thin desktop shell around the proxy host. Every decision
+ * lives in a small module (tray, window, ipc, lifecycle, settings-store, paths); this
+ * file only wires them to Electron, in the order `onReady()` reads.
+ */
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, safeStorage, session, shell, Tray } from 'electron';
+import { createHost, type Host } from '../proxy/host.js';
+import { desktopConfig, type DesktopConfig } from './desktop-config.js';
+import { forwardEvents, registerIpcHandlers } from './ipc.js';
+import { boundedShutdown, parseLaunchFlags, setupQuit, setupSingleInstance, type QuitController } from './lifecycle.js';
+import { appPaths, chooseNativeBinding, findAppRoot } from './paths.js';
+import { createElectronSettingsStore } from './settings-store.js';
+import { createTrayController, type TrayController } from './tray.js';
+import { createWindowManager, guardSession, guardWebContents, type WindowManager } from './window.js';
+
+/** Quit never waits longer than this for in-flight requests and the history to close. */
+const SHUTDOWN_BUDGET_MS = 5_000;
+const STOP_GRACE_MS = 3_000;
+
+const paths = appPaths(findAppRoot(dirname(fileURLToPath(import.meta.url)), existsSync));
+const flags = parseLaunchFlags(process.argv);
+
+let windows: WindowManager | null = null;
+
+function fatal(title: string, err: unknown): never {
+  const message = err instanceof Error ? err.message : String(err);
+  console.error(`${title}: ${message}`);
+  if (app.isReady()) dialog.showErrorBox(title, message);
+  app.exit(1);
+  throw err;
+}
+
+function setupDataFolder(): DesktopConfig {
+  const config = desktopConfig(process.env, app.getPath('appData'));
+  // Chromium's own profile data goes next to ours, so ADDENDUM_DATA_DIR isolates a run fully.
+  app.setPath('userData', config.dataDir);
+  // Quitting the app should not hang on a long stream: in-flight requests get this long.
+  config.baseConfig.shutdownGraceMs = Math.min(config.baseConfig.shutdownGraceMs, STOP_GRACE_MS);
+  return config;
+}
+
+function setupSecurity(): void {
+  app.on('web-contents-created', (_event, contents) => {
+    guardWebContents(contents, paths.ownPage, (url) => shell.openExternal(url));
+  });
+  guardSession(session.defaultSession, paths.ownPage);
+}
+
+async function setupHost(config: DesktopConfig): Promise<Host> {
+  const binding = chooseNativeBinding({ isPackaged: app.isPackaged, devNativeBinding: paths.devNativeBinding, exists: existsSync });
+  if (!binding.ok) throw new Error(binding.problem);
+  const store = createElectronSettingsStore({ dir: config.dataDir, safeStorage });
+  return createHost({
+    baseConfig: config.baseConfig,
+    overrides: config.overrides,
+    store,
+    proxyDeps: binding.path ? { nativeBinding: binding.path } : {},
+  });
+}
+
+function setupWindow(): WindowManager {
+  return createWindowManager({
+    BrowserWindow,
+    paths: { preload: paths.preload, icon: paths.appIcon },
+    indexHtml: paths.indexHtml,
+    isQuitting: () => quitting?.isQuitting() ?? false,
+  });
+}
+
+function setupIpc(host: Host, win: WindowManager): void {
+  registerIpcHandlers(ipcMain, host.api, paths.ownPage);
+  forwardEvents(host.api.subscribe, (channel, batch) => win.send(channel, batch));
+}
+
+function setupTray(host: Host, win: WindowManager): TrayController {
+  const report = (what: string) => (err: unknown) => console.error(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+  const tray = createTrayController({
+    Tray,
+    Menu,
+    createImage: (path) => nativeImage.createFromPath(path),
+    assetsDir: paths.assets,
+    platform: process.platform,
+    actions: {
+      // A failed start shows in the tray through the state event (lastError).
+      startProxy: () => void host.api.startProxy().catch(report('Start proxy')),
+      stopProxy: () => void host.api.stopProxy().catch(report('Stop proxy')),
+      setModifierEnabled: (enabled) => void host.api.updateSettings({ modifierEnabled: enabled }).catch(report('Modifier')),
+      copyBaseUrl: (baseUrl) => clipboard.writeText(baseUrl),
+      openDashboard: () => win.reveal(),
+      quit: () => app.quit(),
+    },
+  });
+  host.proxy.events.on('state', (status) => tray.updateTray(status));
+  tray.updateTray(host.proxy.status());
+  return tray;
+}
+
+let quitting: QuitController | null = null;
+
+function setupQuitHandling(host: Host, tray: TrayController): void {
+  quitting = setupQuit(app, () =>
+    boundedShutdown(
+      [
+        // The proxy waits up to its grace period for in-flight requests; the cap keeps
+        // time for the history to commit its last rows.
+        { name: 'stop proxy', run: async () => void (await host.proxy.stop()), timeoutMs: STOP_GRACE_MS + 500 },
+        { name: 'close history', run: () => host.close() },
+        { name: 'remove tray', run: async () => tray.destroy() },
+      ],
+      SHUTDOWN_BUDGET_MS,
+    ),
+  );
+}
+
+/** The Playwright test cannot see the system tray; with ADDENDUM_E2E=1 it can ask main. */
+function setupTestHooks(tray: TrayController): void {
+  if (process.env.ADDENDUM_E2E !== '1') return;
+  (globalThis as { __addendumE2E?: unknown }).__addendumE2E = { tray: () => tray.snapshot() };
+}
+
+async function onReady(config: DesktopConfig): Promise<void> {
+  setupSecurity();
+  const host = await setupHost(config).catch((err: unknown) => fatal('Addendum could not start', err));
+  const win = (windows = setupWindow());
+  setupIpc(host, win);
+  const tray = setupTray(host, win);
+  setupQuitHandling(host, tray);
+  setupTestHooks(tray);
+  app.on('activate', () => win.reveal());
+
+  // A port already in use is not fatal: the tray and the dashboard show why and offer Start.
+  await host.api.startProxy().catch((err: unknown) => console.error(`Proxy not started: ${err instanceof Error ? err.message : String(err)}`));
+  if (!flags.hidden) win.reveal();
+}
+
+function main(): void {
+  let config: DesktopConfig;
+  try {
+    config = setupDataFolder();
+  } catch (err) {
+    fatal('Addendum could not start', err);
+  }
+  if (!setupSingleInstance(app, () => windows?.reveal())) {
+    app.quit();
+    return;
+  }
+  app.whenReady().then(
+    () => onReady(config),
+    (err: unknown) => fatal('Addendum could not start', err),
+  );
+}
+
+main();
