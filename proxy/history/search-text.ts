@@ -40,13 +40,18 @@ function fromJson(body: string): string | null {
     return null;
   }
   const out: string[] = [];
-  collectStrings(value, out, false);
+  collectStrings(value, out);
   return out.join('\n');
 }
 
+/**
+ * Text deltas are concatenated in their own buffer (a word may be split across events);
+ * every other string goes to a separate list, so ids and model names repeated in each
+ * OpenAI chunk cannot cut a word in two.
+ */
 function fromSse(body: string): string | null {
   if (!/^(event|data):/m.test(body)) return null;
-  const out: string[] = [];
+  const parts: SsePart = { deltas: [], others: [], block: undefined };
   for (const line of body.split('\n')) {
     if (!line.startsWith('data:')) continue;
     const data = line.slice(5).trim();
@@ -55,33 +60,50 @@ function fromSse(body: string): string | null {
     try {
       value = JSON.parse(data);
     } catch {
-      out.push('\n', data);
+      parts.others.push(data);
       continue;
     }
-    collectStrings(value, out, true);
+    // A new content block (Anthropic's `index`) starts a new line of text.
+    const block = (value as { index?: unknown } | null)?.index;
+    if (block !== parts.block) {
+      parts.block = block;
+      parts.deltas.push('\n');
+    }
+    collectSse(value, parts, undefined, false);
   }
-  return out.join('');
+  return [...parts.others, parts.deltas.join('')].join('\n');
 }
 
-/**
- * Appends string values to `out`. In SSE mode parts are pre-joined by the caller with '',
- * so separators are pushed explicitly and delta fragments are pushed without one.
- */
-function collectStrings(value: unknown, out: string[], sse: boolean, key?: string, inDelta = false): void {
+interface SsePart {
+  deltas: string[];
+  others: string[];
+  block: unknown;
+}
+
+function collectSse(value: unknown, parts: SsePart, key: string | undefined, inDelta: boolean): void {
   if (typeof value === 'string') {
-    if (value.length > OPAQUE_STRING_LENGTH && !/\s/.test(value)) return;
-    if (!sse) out.push(value);
-    else if (inDelta && key !== undefined && CONTINUATION_KEYS.has(key)) out.push(value);
-    else out.push('\n', value, '\n');
-    return;
+    if (isOpaque(value) || key === 'type') return;
+    if (inDelta && key !== undefined && CONTINUATION_KEYS.has(key)) parts.deltas.push(value);
+    else parts.others.push(value);
+  } else if (Array.isArray(value)) {
+    for (const item of value) collectSse(item, parts, key, inDelta);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) collectSse(v, parts, k, inDelta || k === 'delta');
   }
-  if (Array.isArray(value)) {
-    for (const item of value) collectStrings(item, out, sse, key, inDelta);
-    return;
+}
+
+function collectStrings(value: unknown, out: string[]): void {
+  if (typeof value === 'string') {
+    if (!isOpaque(value)) out.push(value);
+  } else if (Array.isArray(value)) {
+    for (const item of value) collectStrings(item, out);
+  } else if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) collectStrings(v, out);
   }
-  if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) collectStrings(v, out, sse, k, inDelta || k === 'delta');
-  }
+}
+
+function isOpaque(s: string): boolean {
+  return s.length > OPAQUE_STRING_LENGTH && !/\s/.test(s);
 }
 
 /** Terms beyond this are ignored: a pasted paragraph should not become a 500-way AND. */

@@ -11,7 +11,8 @@ import type { ExchangeRecord, RetentionSettings } from '../types.js';
 import { deserializeError, HistoryError } from './errors.js';
 import type { Change, FromWorker, ToWorker, WorkerInit, WriteOp } from './protocol.js';
 
-/** Records held for a worker that cannot start are capped; beyond this the oldest are dropped (and reported). */
+/** Records held while no writer is running are capped; beyond this the oldest are dropped (and reported).
+ * A running writer is not capped: its messages are already in flight, and a burst must not lose rows. */
 const MAX_OUTBOX_CHARS = 256 * 1024 * 1024;
 const RESTART_MAX_DELAY_MS = 5_000;
 /** close() waits this long for queued records before giving up on them. */
@@ -152,8 +153,13 @@ export class WriterClient {
     this.#seq = message.seq;
     this.#outbox.set(message.seq, message);
     this.#outboxChars += approxChars(message);
-    while (this.#outboxChars > MAX_OUTBOX_CHARS && this.#outbox.size > 1) this.#dropOldest();
+    this.#trimOutbox();
     this.#updateRef();
+  }
+
+  #trimOutbox(): void {
+    if (this.#worker) return;
+    while (this.#outboxChars > MAX_OUTBOX_CHARS && this.#outbox.size > 1) this.#dropOldest();
   }
 
   #dropOldest(): void {
@@ -242,7 +248,8 @@ export class WriterClient {
       retention: this.#retention,
       ...(this.#options.nativeBinding ? { nativeBinding: this.#options.nativeBinding } : {}),
     };
-    return new Worker(entry.target, { workerData: init, eval: entry.eval });
+    // The CommonJS bootstrap must not inherit flags such as --input-type=module.
+    return new Worker(entry.target, { workerData: init, eval: entry.eval, ...(entry.eval ? { execArgv: [] } : {}) });
   }
 
   #spawnFirst(): Promise<void> {
@@ -335,6 +342,7 @@ export class WriterClient {
     if (worker !== this.#worker) return;
     this.#worker = null;
     if (this.#stopping) return;
+    this.#trimOutbox();
     if (!this.#workerFailed) {
       this.#report(new HistoryError('HISTORY_WORKER_FAILED', `History writer stopped unexpectedly (exit code ${code}); restarting it.`));
     }
