@@ -1,0 +1,94 @@
+/**
+ * History as the proxy writes it: what lands in SQLite, what never does (keys), and the
+ * retention and search a user relies on.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from './harness.js';
+
+const CONFIGURED = 'sk-ant-api03-CONFIGURED-never-stored-7c1e';
+const CLIENT = 'sk-ant-api03-CLIENT-never-stored-2b9d';
+
+let h: Harness | null = null;
+afterEach(async () => {
+  await h?.close();
+  h = null;
+});
+
+function sdk(baseURL: string, apiKey = CLIENT): Anthropic {
+  return new Anthropic({ apiKey, baseURL, maxRetries: 0 });
+}
+
+describe('history written by the proxy', () => {
+  it('never stores a key anywhere in the database files', async () => {
+    h = await startHarness({ apiKey: CONFIGURED, modifierText: ' ok?' });
+    const c = sdk(h.baseUrl);
+    await c.messages.create({ model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'one' }] });
+    await c.messages.stream({ model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'two' }] }).finalMessage();
+    await fetch(`${h.baseUrl}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': CLIENT, cookie: `session=${CLIENT}` },
+      body: '{not json',
+    });
+    h.fake.enqueue({ kind: 'error', status: 401 });
+    await c.models.list().catch(() => undefined);
+    await h.proxy.history.flush();
+    expect((await h.proxy.history.list({})).items).toHaveLength(4);
+    for (const file of readdirSync(h.dataDir)) {
+      const bytes = readFileSync(join(h.dataDir, file));
+      expect(bytes.includes(CONFIGURED), `${file} holds the configured key`).toBe(false);
+      expect(bytes.includes(CLIENT), `${file} holds the client key`).toBe(false);
+    }
+  });
+
+  it('finds exchanges by free text in their bodies', async () => {
+    h = await startHarness({ modifierText: '' });
+    const c = sdk(h.baseUrl);
+    await c.messages.create({ model: 'claude-a', max_tokens: 5, messages: [{ role: 'user', content: 'tell me about aardvarks' }] });
+    await c.messages.create({ model: 'claude-b', max_tokens: 5, messages: [{ role: 'user', content: 'tell me about zebras' }] });
+    await h.proxy.history.flush();
+    const found = await h.proxy.history.list({ text: 'aardvarks' });
+    expect(found.items.map((i) => i.model)).toEqual(['claude-a']);
+    expect((await h.proxy.history.list({ text: 'tell' })).items).toHaveLength(2);
+    expect((await h.proxy.history.list({ text: '"unbalanced (quote' })).items).toHaveLength(0);
+    expect((await h.proxy.history.list({ model: 'claude-b' })).items).toHaveLength(1);
+  });
+
+  it('keeps at most the configured number of rows, newest kept', async () => {
+    h = await startHarness({ retention: { maxRows: 3, maxAgeDays: 30 } });
+    const c = sdk(h.baseUrl);
+    for (let i = 0; i < 6; i++) {
+      await c.messages.create({ model: 'm', max_tokens: 5, messages: [{ role: 'user', content: `message ${i}` }] });
+    }
+    await h.proxy.history.flush();
+    const items = (await h.proxy.history.list({})).items;
+    expect(items).toHaveLength(3);
+    const bodies = await Promise.all(items.map(async (i) => JSON.parse((await h!.proxy.history.get(i.id))!.originalBody!).messages[0].content));
+    expect(bodies).toEqual(['message 5', 'message 4', 'message 3']);
+  });
+
+  it('applies a retention change at once', async () => {
+    h = await startHarness();
+    const c = sdk(h.baseUrl);
+    for (let i = 0; i < 4; i++) await c.messages.create({ model: 'm', max_tokens: 5, messages: [{ role: 'user', content: `m${i}` }] });
+    h.proxy.update({ retention: { maxRows: 2, maxAgeDays: 30 } });
+    await c.messages.create({ model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'last' }] });
+    await h.proxy.history.flush();
+    expect((await h.proxy.history.list({})).items).toHaveLength(2);
+  });
+
+  it('emits live events for each exchange', async () => {
+    h = await startHarness({ modifierText: '!' });
+    const seen: string[] = [];
+    h.proxy.events.on('request:start', (e) => seen.push(`start ${e.model} modified=${e.modified}`));
+    h.proxy.events.on('response:start', (e) => seen.push(`response ${e.status}`));
+    h.proxy.events.on('request:finish', (e) => seen.push(`finish ${e.status} ${e.outcome} out=${e.usage?.output}`));
+    await sdk(h.baseUrl).messages.stream({ model: 'claude-x', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }).finalMessage();
+    await h.proxy.history.flush();
+    expect(seen[0]).toBe('start claude-x modified=true');
+    expect(seen[1]).toBe('response 200');
+    expect(seen[2]).toMatch(/^finish 200 ok out=\d+$/);
+  });
+});
