@@ -3,11 +3,11 @@
  * fake `electron` module: the wiring between tray, window, IPC, settings and quit is
  * exercised here, since no Electron binary can run on the test machine.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ProxyStatus } from '../proxy/types.js';
 import type { IpcReply } from './ipc.js';
@@ -202,8 +202,11 @@ describe('desktop shell boot', () => {
   it('registers every operation over IPC and refuses foreign pages', async () => {
     const reply = await invoke('clearHistory', undefined, 'https://evil.example/');
     expect(reply).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
-    const stats = await invoke('getStats', { days: 7 });
-    expect(stats).toMatchObject({ ok: true, result: { totals: { requests: 0 } } });
+    // The request sent in the previous test (refused upstream, so a 502) reaches the history.
+    await vi.waitFor(async () => {
+      const stats = await invoke<{ totals: { requests: number; errors: number } }>('getStats', { days: 7 });
+      expect(stats).toMatchObject({ ok: true, result: { totals: { requests: 1, errors: 1 } } });
+    });
   });
 
   it('reports invalid arguments with a code', async () => {
@@ -249,5 +252,38 @@ describe('desktop shell boot', () => {
     const event = { preventDefault: vi.fn() };
     fake.windows[0]!.emit('close', event);
     expect(event.preventDefault).not.toHaveBeenCalled();
+  });
+});
+
+describe('desktop shell start failures', () => {
+  async function relaunch(setup: () => void): Promise<void> {
+    fake.exits.length = 0;
+    fake.errorBoxes.length = 0;
+    fake.appHandlers.clear();
+    fake.ipcHandlers.clear();
+    setup();
+    vi.resetModules();
+    await import('./index.js');
+  }
+
+  it('explains a bad environment variable and exits 1', async () => {
+    await relaunch(() => vi.stubEnv('ADDENDUM_PORT', 'eighty'));
+    await vi.waitFor(() => expect(fake.exits).toEqual([1]));
+    expect(fake.errorBoxes).toEqual([['Addendum could not start', expect.stringContaining('port')]]);
+    expect(fake.ipcHandlers.size).toBe(0);
+  });
+
+  it('reports a history that cannot load in a dialog, with the fix when the Electron build is missing', async () => {
+    // In development the history needs build/electron-native; under Node either it is
+    // missing (the usual case here) or it is built for Electron's ABI and fails to load.
+    const devBinary = fileURLToPath(new URL('../build/electron-native/better_sqlite3.node', import.meta.url));
+    await relaunch(() => {
+      vi.stubEnv('ADDENDUM_PORT', '0');
+      fake.electron.app.isPackaged = false;
+    });
+    await vi.waitFor(() => expect(fake.exits).toEqual([1]), { timeout: 10_000 });
+    expect(fake.errorBoxes).toHaveLength(1);
+    if (!existsSync(devBinary)) expect(fake.errorBoxes[0]![1]).toContain('scripts/rebuild-electron.mjs');
+    fake.electron.app.isPackaged = true;
   });
 });

@@ -25,12 +25,11 @@ const flags = parseLaunchFlags(process.argv);
 
 let windows: WindowManager | null = null;
 
-function fatal(title: string, err: unknown): never {
+function fatal(title: string, err: unknown): void {
   const message = err instanceof Error ? err.message : String(err);
   console.error(`${title}: ${message}`);
   if (app.isReady()) dialog.showErrorBox(title, message);
   app.exit(1);
-  throw err;
 }
 
 function setupDataFolder(): DesktopConfig {
@@ -57,6 +56,8 @@ async function setupHost(config: DesktopConfig): Promise<Host> {
     baseConfig: config.baseConfig,
     overrides: config.overrides,
     store,
+    // Log lines reach the dashboard either way; a terminal only exists in development.
+    consoleLog: !app.isPackaged,
     proxyDeps: binding.path ? { nativeBinding: binding.path } : {},
   });
 }
@@ -123,7 +124,7 @@ function setupTestHooks(tray: TrayController): void {
 
 async function onReady(config: DesktopConfig): Promise<void> {
   setupSecurity();
-  const host = await setupHost(config).catch((err: unknown) => fatal('Addendum could not start', err));
+  const host = await setupHost(config);
   const win = (windows = setupWindow());
   setupIpc(host, win);
   const tray = setupTray(host, win);
@@ -142,15 +143,16 @@ function main(): void {
     config = setupDataFolder();
   } catch (err) {
     fatal('Addendum could not start', err);
+    return;
   }
   if (!setupSingleInstance(app, () => windows?.reveal())) {
     app.quit();
     return;
   }
-  app.whenReady().then(
-    () => onReady(config),
-    (err: unknown) => fatal('Addendum could not start', err),
-  );
+  app
+    .whenReady()
+    .then(() => onReady(config))
+    .catch((err: unknown) => fatal('Addendum could not start', err));
 }
 
 main();
