@@ -12,7 +12,7 @@ export default defineConfig({
     emptyOutDir: true,
     // Electron and the bundled Chromium versions are recent; no legacy transforms needed.
     target: 'es2022',
-    sourcemap: true,
+    sourcemap: false,
   },
   server: { host: '127.0.0.1' },
 });

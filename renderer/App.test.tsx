@@ -1,0 +1,126 @@
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import './test/dom.js';
+import { installClipboard } from './test/dom.js';
+import type { AddendumClient } from './api/client.js';
+import { ApiError } from './api/errors.js';
+import { App, TOKEN_HELP } from './App.js';
+import { createFakeApi, makeRecord, type FakeApi } from './test/fixtures.js';
+
+function asClient(api: FakeApi, authorized = true): AddendumClient & FakeApi {
+  const listeners = new Set<() => void>();
+  return Object.assign(api, {
+    transport: 'http' as const,
+    isAuthorized: () => authorized,
+    onUnauthorized: (l: () => void) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+  });
+}
+
+describe('App', () => {
+  it('without a token shows only how to get in', () => {
+    const api = createFakeApi();
+    render(<App client={asClient(api, false)} />);
+    expect(screen.getByText(TOKEN_HELP)).toBeTruthy();
+    expect(TOKEN_HELP).toContain('Open the link printed by `npm run serve`');
+    expect(screen.queryAllByRole('tab')).toHaveLength(0);
+    expect(screen.queryByTestId('proxy-status')).toBeNull();
+    expect(api.getStatus).not.toHaveBeenCalled();
+  });
+
+  it('shows the same message when the server refuses the token', async () => {
+    const api = createFakeApi();
+    api.getStatus = async () => {
+      throw new ApiError('UNAUTHORIZED', 'bad token', 401);
+    };
+    render(<App client={asClient(api)} />);
+    expect(await screen.findByText(TOKEN_HELP)).toBeTruthy();
+    expect(screen.queryAllByRole('tab')).toHaveLength(0);
+  });
+
+  it('offers a retry when the server cannot be reached', async () => {
+    const api = createFakeApi();
+    const realStatus = api.getStatus;
+    let fail = true;
+    api.getStatus = async () => {
+      if (fail) throw new ApiError('NETWORK', 'Cannot reach the Addendum dashboard server.');
+      return realStatus();
+    };
+    render(<App client={asClient(api)} />);
+    expect(await screen.findByText('Cannot reach Addendum')).toBeTruthy();
+    fail = false;
+    fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('tab', { name: 'Live' })).toBeTruthy();
+  });
+
+  it('renders the header and the five views as keyboard tabs', async () => {
+    const api = createFakeApi({ stats: { totals: { requests: 3, errors: 0, usage: { input: 1, output: 1, cacheRead: 0, cacheCreation: 0 } }, rows: [] } });
+    render(<App client={asClient(api)} />);
+    const live = await screen.findByRole('tab', { name: 'Live' });
+    expect(screen.getAllByRole('tab').map((t) => t.textContent)).toEqual(['Live', 'History', 'Usage', 'Modifier', 'Settings']);
+    expect(live.getAttribute('aria-selected')).toBe('true');
+    await waitFor(() => expect(screen.getByTestId('proxy-status').textContent).toContain('Running'));
+    expect(screen.getByTestId('base-url').textContent).toBe('http://127.0.0.1:8000');
+    await waitFor(() => expect(screen.getByTestId('requests-today').textContent).toContain('3 requests today'));
+
+    fireEvent.keyDown(live, { key: 'ArrowRight' });
+    const history = screen.getByRole('tab', { name: 'History' });
+    expect(history.getAttribute('aria-selected')).toBe('true');
+    expect(document.activeElement).toBe(history);
+    fireEvent.keyDown(history, { key: 'End' });
+    expect(screen.getByRole('tab', { name: 'Settings' }).getAttribute('aria-selected')).toBe('true');
+    expect(await screen.findByTestId('api-key-state')).toBeTruthy();
+  });
+
+  it('starts and stops the proxy, following state events', async () => {
+    const api = createFakeApi();
+    render(<App client={asClient(api)} />);
+    const stop = await screen.findByRole('button', { name: 'Stop proxy' });
+    fireEvent.click(stop);
+    await waitFor(() => expect(screen.getByTestId('proxy-status').textContent).toContain('Stopped'));
+    expect(api.stopProxy).toHaveBeenCalled();
+    // Still shows where clients should point, for copying ahead of a start.
+    expect(screen.getByTestId('base-url').textContent).toBe('http://127.0.0.1:8000');
+
+    act(() => api.emit([{ name: 'state', payload: { ...api.status, running: false, lastError: 'port 8000 is in use' } }]));
+    expect(screen.getByRole('alert').textContent).toContain('port 8000 is in use');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Start proxy' }));
+    await waitFor(() => expect(screen.getByTestId('proxy-status').textContent).toContain('Running'));
+  });
+
+  it('copies ANTHROPIC_BASE_URL in one click', async () => {
+    const writes = installClipboard();
+    const api = createFakeApi();
+    render(<App client={asClient(api)} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Copy ANTHROPIC_BASE_URL' }));
+    await waitFor(() => expect(writes).toEqual(['ANTHROPIC_BASE_URL=http://127.0.0.1:8000']));
+  });
+
+  it('refreshes the requests-today count when history changes', async () => {
+    const api = createFakeApi();
+    render(<App client={asClient(api)} />);
+    await waitFor(() => expect(screen.getByTestId('requests-today').textContent).toContain('0 requests today'));
+    api.stats = { totals: { requests: 1, errors: 0, usage: { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 } }, rows: [] };
+    act(() => api.emit([{ name: 'history:change', payload: { ids: ['a'], kind: 'added' } }]));
+    await waitFor(() => expect(screen.getByTestId('requests-today').textContent).toContain('1 request today'));
+  });
+
+  it('opens a live row in History', async () => {
+    const record = makeRecord('0001');
+    const api = createFakeApi({ records: [record] });
+    render(<App client={asClient(api)} />);
+    await screen.findByRole('tab', { name: 'Live' });
+    act(() =>
+      api.emit([
+        { name: 'request:start', payload: { id: '0001', startedAt: record.startedAt, method: 'POST', path: '/v1/messages', dialect: 'anthropic', model: record.model, stream: true, modified: true } },
+      ]),
+    );
+    fireEvent.click(await screen.findByTestId('live-row'));
+    expect(screen.getByRole('tab', { name: 'History' }).getAttribute('aria-selected')).toBe('true');
+    const detail = await screen.findByTestId('history-detail');
+    expect(within(detail).getByText('/v1/messages')).toBeTruthy();
+  });
+});

@@ -1,0 +1,344 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { ExchangeSummary, StatusClass } from '../../proxy/types.js';
+import { useApi, useEvents } from '../api/context.js';
+import { errorMessage } from '../api/errors.js';
+import { Empty, ErrorNotice, Loading } from '../components/States.js';
+import { useRovingList } from '../hooks/useRovingList.js';
+import { downloadText } from '../lib/browser.js';
+import { estimateCost } from '../lib/cost.js';
+import { formatDateTime, formatDuration, formatRelative, formatTokens, formatUsd, statusTone } from '../lib/format.js';
+import { exportFileName, exportJsonl, ExportAbortedError, type HistoryFilter } from '../lib/jsonl.js';
+import { throttle } from '../lib/throttle.js';
+import { HistoryDetail } from './HistoryDetail.js';
+
+const PAGE_SIZE = 100;
+const ROW_HEIGHT = 58;
+const STATUS_OPTIONS: Array<{ value: '' | StatusClass; label: string }> = [
+  { value: '', label: 'Any' },
+  { value: '2xx', label: '2xx success' },
+  { value: '4xx', label: '4xx client error' },
+  { value: '5xx', label: '5xx server error' },
+  { value: '3xx', label: '3xx redirect' },
+  { value: 'error', label: 'No response' },
+];
+
+interface FilterForm {
+  model: string;
+  status: '' | StatusClass;
+  path: string;
+  search: string;
+}
+
+export function toQuery(form: FilterForm): HistoryFilter {
+  const clean = (s: string) => (s.trim() === '' ? null : s.trim());
+  return { model: clean(form.model), statusClass: form.status === '' ? null : form.status, path: clean(form.path), text: clean(form.search) };
+}
+
+/** Typing in a text filter waits for a pause before querying. */
+function useDebounced<T>(value: T, ms: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setDebounced(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return debounced;
+}
+
+interface ListState {
+  items: ExchangeSummary[];
+  nextCursor: string | null;
+  loading: boolean;
+  error: unknown;
+}
+
+const HistoryRow = memo(function HistoryRow(props: {
+  item: ExchangeSummary;
+  index: number;
+  top: number;
+  selected: boolean;
+  tabbable: boolean;
+  now: number;
+  onSelect: (id: string) => void;
+  onFocusRow: (index: number) => void;
+}) {
+  const { item } = props;
+  const tone = statusTone(item.status, item.outcome);
+  const cost = estimateCost(item.model, item.usage);
+  return (
+    <div
+      role="option"
+      aria-selected={props.selected}
+      data-testid="history-row"
+      data-id={item.id}
+      data-index={props.index}
+      tabIndex={props.tabbable ? 0 : -1}
+      className={props.selected ? 'history-row selected' : 'history-row'}
+      style={{ transform: `translateY(${props.top}px)`, height: ROW_HEIGHT }}
+      onClick={() => props.onSelect(item.id)}
+      onFocus={() => props.onFocusRow(props.index)}
+    >
+      <div className="hr-line">
+        <span className={`status-badge tone-${tone}`}>{item.status ?? (item.outcome === 'client_aborted' ? 'aborted' : 'failed')}</span>
+        <span className="hr-method">{item.method}</span>
+        <span className="hr-path">{item.path}</span>
+        {item.modified ? <span className="badge accent">+text</span> : null}
+        {item.stream ? <span className="badge">stream</span> : null}
+        <time className="hr-time" dateTime={new Date(item.startedAt).toISOString()} title={formatDateTime(item.startedAt)}>
+          {formatRelative(item.startedAt, props.now)}
+        </time>
+      </div>
+      <div className="hr-line hr-meta">
+        <span className="hr-model">{item.model ?? '—'}</span>
+        <span>{formatDuration(item.durationMs)}</span>
+        <span title="input + cache → output tokens">{item.usage ? `${formatTokens(item.usage.input + item.usage.cacheRead + item.usage.cacheCreation)} → ${formatTokens(item.usage.output)}` : '—'}</span>
+        <span>{formatUsd(cost)}</span>
+      </div>
+    </div>
+  );
+});
+
+export function HistoryView({ selectedId, onSelect, active = true }: { selectedId: string | null; onSelect: (id: string | null) => void; active?: boolean }) {
+  const api = useApi();
+  const [form, setForm] = useState<FilterForm>({ model: '', status: '', path: '', search: '' });
+  const debouncedText = useDebounced({ model: form.model, path: form.path, search: form.search }, 300);
+  const query = useMemo(() => toQuery({ ...debouncedText, status: form.status }), [debouncedText, form.status]);
+  const [list, setList] = useState<ListState>({ items: [], nextCursor: null, loading: true, error: null });
+  const generation = useRef(0);
+  const [now, setNow] = useState(() => Date.now());
+
+  const loadFirst = useCallback(() => {
+    const gen = ++generation.current;
+    setList((l) => ({ ...l, loading: true, error: null }));
+    api.listHistory({ ...query, cursor: null, limit: PAGE_SIZE }).then(
+      (page) => gen === generation.current && setList({ items: page.items, nextCursor: page.nextCursor, loading: false, error: null }),
+      (err: unknown) => gen === generation.current && setList((l) => ({ ...l, loading: false, error: err })),
+    );
+  }, [api, query]);
+
+  useEffect(loadFirst, [loadFirst]);
+
+  const loadMore = useCallback(() => {
+    if (list.loading || list.nextCursor === null || list.error) return;
+    const gen = generation.current;
+    setList((l) => ({ ...l, loading: true }));
+    api.listHistory({ ...query, cursor: list.nextCursor, limit: PAGE_SIZE }).then(
+      (page) =>
+        gen === generation.current &&
+        setList((l) => {
+          const seen = new Set(l.items.map((i) => i.id));
+          return { items: [...l.items, ...page.items.filter((i) => !seen.has(i.id))], nextCursor: page.nextCursor, loading: false, error: null };
+        }),
+      (err: unknown) => gen === generation.current && setList((l) => ({ ...l, loading: false, error: err })),
+    );
+  }, [api, query, list.loading, list.nextCursor, list.error]);
+
+  // New rows are merged in at the top without losing the reader's scroll or loaded pages.
+  const refreshHead = useMemo(
+    () =>
+      throttle(() => {
+        const gen = generation.current;
+        api.listHistory({ ...query, cursor: null, limit: PAGE_SIZE }).then(
+          (page) => {
+            if (gen !== generation.current) return;
+            setNow(Date.now());
+            setList((l) => {
+              const seen = new Set(l.items.map((i) => i.id));
+              const fresh = page.items.filter((i) => !seen.has(i.id));
+              if (fresh.length === 0) return l;
+              return { ...l, items: [...fresh, ...l.items] };
+            });
+          },
+          () => {},
+        );
+      }, 300),
+    [api, query],
+  );
+  useEffect(() => () => refreshHead.cancel(), [refreshHead]);
+
+  useEvents((events) => {
+    for (const e of events) {
+      if (e.name !== 'history:change') continue;
+      const change = e.payload as { ids: string[]; kind: 'added' | 'deleted' | 'cleared' };
+      if (change.kind === 'added') refreshHead();
+      else if (change.kind === 'cleared') {
+        setList({ items: [], nextCursor: null, loading: false, error: null });
+        onSelect(null);
+      } else {
+        const gone = new Set(change.ids);
+        setList((l) => ({ ...l, items: l.items.filter((i) => !gone.has(i.id)) }));
+        if (selectedId && gone.has(selectedId)) onSelect(null);
+      }
+    }
+  });
+
+  useEffect(() => {
+    if (!active) return undefined;
+    setNow(Date.now());
+    const t = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(t);
+  }, [active]);
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: list.items.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 8,
+    getItemKey: (i) => list.items[i]?.id ?? i,
+  });
+  const virtualItems = virtualizer.getVirtualItems();
+  const lastVisible = virtualItems.at(-1)?.index ?? -1;
+  useEffect(() => {
+    if (lastVisible >= list.items.length - 10) loadMore();
+  }, [lastVisible, list.items.length, loadMore]);
+
+  const roving = useRovingList({
+    count: list.items.length,
+    container: scrollRef,
+    scroller: virtualizer,
+    onActivate: (i) => {
+      const item = list.items[i];
+      if (item) onSelect(item.id);
+    },
+  });
+
+  const models = useMemo(() => [...new Set(list.items.map((i) => i.model).filter((m): m is string => !!m))].sort(), [list.items]);
+
+  return (
+    <div className="view history-view">
+      <div className="history-list-pane">
+        <form className="filters" role="search" aria-label="History filters" onSubmit={(e) => e.preventDefault()}>
+          <label className="field">
+            <span>Model</span>
+            <input value={form.model} list="history-models" onChange={(e) => setForm({ ...form, model: e.target.value })} placeholder="any" spellCheck={false} />
+            <datalist id="history-models">
+              {models.map((m) => (
+                <option key={m} value={m} />
+              ))}
+            </datalist>
+          </label>
+          <label className="field">
+            <span>Status</span>
+            <select value={form.status} onChange={(e) => setForm({ ...form, status: e.target.value as FilterForm['status'] })}>
+              {STATUS_OPTIONS.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>Path</span>
+            <input value={form.path} onChange={(e) => setForm({ ...form, path: e.target.value })} placeholder="/v1/messages" spellCheck={false} />
+          </label>
+          <label className="field grow">
+            <span>Search</span>
+            <input type="search" value={form.search} onChange={(e) => setForm({ ...form, search: e.target.value })} placeholder="text in bodies" />
+          </label>
+        </form>
+        <div className="list-toolbar">
+          <span className="toolbar-note">
+            {list.items.length === 0 ? '' : `${list.items.length}${list.nextCursor ? '+' : ''} exchanges`}
+          </span>
+          <ExportButton query={query} disabled={list.items.length === 0} />
+        </div>
+        <div className="history-scroll" ref={scrollRef} role="listbox" aria-label="History" aria-busy={list.loading} onKeyDown={roving.onKeyDown}>
+          {list.error && list.items.length === 0 ? (
+            <ErrorNotice title="Cannot load the history" error={list.error} onRetry={loadFirst} />
+          ) : list.items.length === 0 ? (
+            list.loading ? (
+              <Loading label="Loading history…" />
+            ) : query.model || query.path || query.statusClass || query.text ? (
+              <Empty title="No exchange matches these filters" />
+            ) : (
+              <Empty title="No history yet">
+                <p>Every request that goes through the proxy is recorded here.</p>
+              </Empty>
+            )
+          ) : (
+            <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+              {virtualItems.map((v) => {
+                const item = list.items[v.index];
+                return item ? (
+                  <HistoryRow
+                    key={item.id}
+                    item={item}
+                    index={v.index}
+                    top={v.start}
+                    selected={item.id === selectedId}
+                    tabbable={v.index === roving.active}
+                    now={now}
+                    onSelect={onSelect}
+                    onFocusRow={roving.setActive}
+                  />
+                ) : null;
+              })}
+            </div>
+          )}
+          {list.items.length > 0 && (list.loading || list.error) ? (
+            <div className="list-footer">{list.error ? <button onClick={loadMore}>Retry loading more ({errorMessage(list.error)})</button> : 'Loading more…'}</div>
+          ) : null}
+        </div>
+      </div>
+      <div className="history-detail-pane">
+        {selectedId ? (
+          <HistoryDetail key={selectedId} id={selectedId} onDeleted={() => onSelect(null)} />
+        ) : (
+          <Empty title="Select an exchange">
+            <p>Pick a row to see the request, what the modifier changed, and the response. Use ↑ ↓ and Enter in the list.</p>
+          </Empty>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function ExportButton({ query, disabled }: { query: HistoryFilter; disabled: boolean }) {
+  const api = useApi();
+  const [progress, setProgress] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const controller = useRef<AbortController | null>(null);
+  useEffect(() => () => controller.current?.abort(), []);
+
+  const run = async () => {
+    controller.current = new AbortController();
+    setError(null);
+    setProgress('Exporting…');
+    try {
+      const text = await exportJsonl(api, query, {
+        signal: controller.current.signal,
+        onProgress: (done, total) => setProgress(total === null ? `Listing ${done}…` : `Exporting ${done}/${total}…`),
+      });
+      downloadText(exportFileName(new Date()), text);
+      setProgress(null);
+    } catch (err) {
+      setProgress(null);
+      if (!(err instanceof ExportAbortedError)) setError(`Export failed: ${errorMessage(err)}`);
+    }
+  };
+
+  return (
+    <span className="export">
+      {progress ? (
+        <>
+          <span className="toolbar-note" role="status">
+            {progress}
+          </span>
+          <button type="button" className="ghost" onClick={() => controller.current?.abort()}>
+            Cancel
+          </button>
+        </>
+      ) : (
+        <button type="button" onClick={run} disabled={disabled} title="Download every exchange matching the filters, bodies included, as JSON Lines">
+          Export JSONL
+        </button>
+      )}
+      {error ? (
+        <span className="inline-error" role="alert">
+          {error}
+        </span>
+      ) : null}
+    </span>
+  );
+}
