@@ -101,3 +101,30 @@ it('keeps every committed row and reopens intact after kill -9', async () => {
     db.close();
   }
 });
+
+it('lets a host that never calls close() exit once its writes are committed', async () => {
+  const { dir, cleanup } = tempDir();
+  cleanups.push(cleanup);
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  const index = JSON.stringify(new URL('./index.ts', import.meta.url).href);
+  const testing = JSON.stringify(new URL('./testing.ts', import.meta.url).href);
+  const script = `
+    const { openHistory } = await import(${index});
+    const { makeRecord } = await import(${testing});
+    const history = await openHistory({ dataDir: ${JSON.stringify(dir)}, retention: { maxRows: 100, maxAgeDays: 30 } });
+    history.add(makeRecord({ id: 'no-close' }));
+    // No flush, no close: the pending write keeps the process alive until it is committed.
+  `;
+  const child = spawn(process.execPath, ['--import', tsx, '--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  expect(stderr).toBe('');
+  expect(code).toBe(0);
+  const db = new Database(historyFile(dir), { readonly: true });
+  try {
+    expect(db.prepare('SELECT id FROM exchanges').pluck().all()).toEqual(['no-close']);
+  } finally {
+    db.close();
+  }
+});

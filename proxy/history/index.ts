@@ -96,9 +96,7 @@ export class SqliteHistory implements History {
   }
 
   setRetention(retention: RetentionSettings): void {
-    this.writer.request({ kind: 'retention', retention: { ...retention } }).catch(() => {
-      // Reported through onError by the writer; the new limits also apply from the next batch.
-    });
+    this.writer.setRetention(retention);
   }
 
   close(): Promise<void> {

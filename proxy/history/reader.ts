@@ -36,6 +36,9 @@ export function clampLimit(limit: number | undefined): number {
 export function listQuerySql(query: HistoryQuery): { sql: string; params: unknown[] } | null {
   const where: string[] = [];
   const params: unknown[] = [];
+  // The query may come straight from an HTTP body: anything not of the declared type is ignored.
+  const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+  query = { ...query, cursor: text(query.cursor), model: text(query.model), path: text(query.path), text: text(query.text) };
   if (query.cursor) {
     const c = decodeCursor(query.cursor);
     // The first term is an index range; the second breaks ties between equal start times.

@@ -105,6 +105,13 @@ export class WriterClient {
     });
   }
 
+  /** Applies from the next batch on, and prunes at once; a failure is reported, not thrown. */
+  setRetention(retention: RetentionSettings): void {
+    this.request({ kind: 'retention', retention: { ...retention } }).catch((err: unknown) =>
+      this.#report(err instanceof Error ? err : new Error(String(err))),
+    );
+  }
+
   /** Resolves when everything sent before the call is committed (or reported as failed). */
   flush(): Promise<void> {
     const upTo = this.#seq;
@@ -309,9 +316,7 @@ export class WriterClient {
         break;
       case 'committed':
         this.#confirm(0, message.upTo);
-        for (const failure of message.failures) {
-          this.#report(new HistoryError('HISTORY_WRITE_FAILED', `Exchange ${failure.id} was not stored: ${failure.message}`));
-        }
+        this.#reportFailures(message.failures);
         if (message.ids.length) this.#emit({ kind: 'added', ids: message.ids });
         if (message.pruned.length) this.#emit({ kind: 'deleted', ids: message.pruned });
         break;
@@ -329,6 +334,16 @@ export class WriterClient {
         break;
       case 'closed':
         break;
+    }
+  }
+
+  /** One report per distinct reason: a failed batch must not flood the log with 200 lines. */
+  #reportFailures(failures: Array<{ id: string; message: string }>): void {
+    const byReason = new Map<string, string[]>();
+    for (const f of failures) byReason.set(f.message, [...(byReason.get(f.message) ?? []), f.id]);
+    for (const [reason, ids] of byReason) {
+      const shown = ids.slice(0, 3).join(', ') + (ids.length > 3 ? ` and ${ids.length - 3} more` : '');
+      this.#report(new HistoryError('HISTORY_WRITE_FAILED', `Exchange ${shown} not stored: ${reason}`));
     }
   }
 

@@ -109,11 +109,12 @@ function serve(db: Db, writer: HistoryWriter): void {
         try {
           // Lets SQLite refresh its planner statistics once per session, as its docs advise.
           db.pragma('optimize');
-        } finally {
-          db.close();
-          post({ t: 'closed' });
-          port.close();
+        } catch {
+          // Only an optimisation; closing matters more.
         }
+        db.close();
+        post({ t: 'closed' });
+        port.close();
         break;
     }
   });

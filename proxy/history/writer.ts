@@ -24,6 +24,17 @@ export function normalizeRetention(r: RetentionSettings): { maxRows: number | nu
   };
 }
 
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Errors caused by one record's content (missing field, wrong type) rather than the database. */
+export function isRecordError(err: unknown): boolean {
+  if (err instanceof TypeError || err instanceof RangeError) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG');
+}
+
 export class HistoryWriter {
   readonly #db: Db;
   #retention: RetentionSettings;
@@ -64,13 +75,19 @@ export class HistoryWriter {
         for (const record of records) this.#insertOne(record);
       }).immediate();
       for (const record of records) ids.push(record.id);
-    } catch {
+    } catch (batchError) {
+      // A lock held too long, a full disk: retrying record by record would only repeat it
+      // (and wait out the busy timeout once per record).
+      if (!isRecordError(batchError)) {
+        const message = errorMessage(batchError);
+        return { ids, failures: records.map((record) => ({ id: String(record?.id), message })) };
+      }
       for (const record of records) {
         try {
           this.#db.transaction(() => this.#insertOne(record)).immediate();
           ids.push(record.id);
         } catch (err) {
-          failures.push({ id: String(record?.id), message: err instanceof Error ? err.message : String(err) });
+          failures.push({ id: String(record?.id), message: errorMessage(err) });
         }
       }
     }

@@ -1,0 +1,99 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ExchangeRecord } from '../types.js';
+import { openWriteDatabase, type Db } from './schema.js';
+import { makeRecord, tempDir } from './testing.js';
+import { HistoryWriter, isRecordError, normalizeRetention } from './writer.js';
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+function openDb(): { db: Db; file: string } {
+  const t = tempDir();
+  const file = join(t.dir, 'h.sqlite');
+  const db = openWriteDatabase(file);
+  cleanups.push(() => {
+    db.close();
+    t.cleanup();
+  });
+  return { db, file };
+}
+
+describe('HistoryWriter', () => {
+  it('stores a batch, and ignores a record resent after a writer restart', () => {
+    const { db } = openDb();
+    const writer = new HistoryWriter(db, { maxRows: 100, maxAgeDays: 30 });
+    const records = [makeRecord({ id: 'w1' }), makeRecord({ id: 'w2' })];
+    expect(writer.insertBatch(records)).toEqual({ ids: ['w1', 'w2'], failures: [] });
+    expect(writer.insertBatch([records[1]!, makeRecord({ id: 'w3' })])).toEqual({ ids: ['w2', 'w3'], failures: [] });
+    expect(db.prepare('SELECT count(*) FROM exchanges').pluck().get()).toBe(3);
+    expect(db.prepare('SELECT count(*) FROM exchanges_fts').pluck().get()).toBe(3);
+  });
+
+  it('drops only the records that cannot be stored', () => {
+    const { db } = openDb();
+    const writer = new HistoryWriter(db, { maxRows: 100, maxAgeDays: 30 });
+    const bad = { ...makeRecord({ id: 'bad' }), path: undefined } as unknown as ExchangeRecord;
+    const result = writer.insertBatch([makeRecord({ id: 'ok1' }), bad, makeRecord({ id: 'ok2' })]);
+    expect(result.ids).toEqual(['ok1', 'ok2']);
+    expect(result.failures).toEqual([{ id: 'bad', message: expect.stringMatching(/NOT NULL/) }]);
+  });
+
+  it('fails a whole batch at once when the database is locked, without retrying each record', () => {
+    const { db, file } = openDb();
+    db.pragma('busy_timeout = 0');
+    const writer = new HistoryWriter(db, { maxRows: 100, maxAgeDays: 30 });
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const result = writer.insertBatch([makeRecord({ id: 'l1' }), makeRecord({ id: 'l2' })]);
+      expect(result.ids).toEqual([]);
+      expect(result.failures.map((f) => f.id)).toEqual(['l1', 'l2']);
+      expect(result.failures[0]!.message).toMatch(/locked/);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+  });
+
+  it('prunes by age first, then by row count, newest kept', () => {
+    const { db } = openDb();
+    const now = Date.now();
+    const writer = new HistoryWriter(db, { maxRows: 2, maxAgeDays: 1 });
+    writer.insertBatch([
+      makeRecord({ id: 'old', startedAt: now - 2 * 86_400_000 }),
+      makeRecord({ id: 'a', startedAt: now - 3000 }),
+      makeRecord({ id: 'b', startedAt: now - 2000 }),
+      makeRecord({ id: 'c', startedAt: now - 1000 }),
+    ]);
+    expect(writer.prune(now)).toEqual(['old', 'a']);
+    expect(db.prepare('SELECT id FROM exchanges ORDER BY started_at').pluck().all()).toEqual(['b', 'c']);
+    expect(db.prepare('SELECT count(*) FROM exchanges_fts').pluck().get()).toBe(2);
+  });
+
+  it('clears rows and their index entries', () => {
+    const { db } = openDb();
+    const writer = new HistoryWriter(db, { maxRows: 100, maxAgeDays: 30 });
+    writer.insertBatch([makeRecord(), makeRecord()]);
+    expect(writer.clear()).toBe(2);
+    expect(db.prepare('SELECT count(*) FROM exchanges_fts').pluck().get()).toBe(0);
+  });
+});
+
+describe('policies', () => {
+  it('treats invalid retention limits as no limit', () => {
+    expect(normalizeRetention({ maxRows: 10, maxAgeDays: 1 })).toEqual({ maxRows: 10, maxAgeMs: 86_400_000 });
+    expect(normalizeRetention({ maxRows: 0, maxAgeDays: 0 })).toEqual({ maxRows: null, maxAgeMs: null });
+    expect(normalizeRetention({ maxRows: 1.5, maxAgeDays: Number.NaN })).toEqual({ maxRows: null, maxAgeMs: null });
+  });
+
+  it('tells record errors from database errors', () => {
+    expect(isRecordError(new TypeError('Missing named parameter'))).toBe(true);
+    expect(isRecordError(Object.assign(new Error('x'), { code: 'SQLITE_CONSTRAINT_NOTNULL' }))).toBe(true);
+    expect(isRecordError(Object.assign(new Error('x'), { code: 'SQLITE_BUSY' }))).toBe(false);
+    expect(isRecordError(Object.assign(new Error('x'), { code: 'SQLITE_FULL' }))).toBe(false);
+    expect(isRecordError(null)).toBe(false);
+  });
+});
