@@ -28,7 +28,8 @@ let windows: WindowManager | null = null;
 function fatal(title: string, err: unknown): void {
   const message = err instanceof Error ? err.message : String(err);
   console.error(`${title}: ${message}`);
-  if (app.isReady()) dialog.showErrorBox(title, message);
+  // Safe before 'ready' too (on Linux it then prints to stderr instead).
+  dialog.showErrorBox(title, message);
   app.exit(1);
 }
 
