@@ -393,4 +393,15 @@ describe('PARAMETERS table', () => {
     expect(sdkParams.length).toBeGreaterThan(30);
     expect(Object.keys(PARAMETERS).sort()).toEqual([...new Set(sdkParams)].sort());
   });
+
+  it('every parameter has a row in the README section (docs/openai.md)', () => {
+    const doc = readFileSync(fileURLToPath(new URL('../../docs/openai.md', import.meta.url)), 'utf8');
+    const table = doc.slice(doc.indexOf('### Request parameters'), doc.indexOf('### Messages'));
+    const rows = table.split('\n').filter((l) => l.startsWith('| `'));
+    for (const [param, policy] of Object.entries(PARAMETERS)) {
+      const row = rows.find((r) => r.split('|')[1]!.includes(`\`${param}\``));
+      expect(row, param).toBeDefined();
+      expect(row!.split('|')[2]!.trim(), param).toBe(policy);
+    }
+  });
 });
