@@ -92,6 +92,19 @@ describe('createStreamTranslator', () => {
     ]);
   });
 
+  it('a tool without arguments still gets "{}" as its arguments', () => {
+    // As the API streams it: only the empty opening fragment, no argument text at all.
+    const events = sseEvents('tool_use', { tool: { id: 'toolu_0', name: 'now', input: {} } }).filter(
+      (e) => !/"partial_json":"[^"]/.test(e),
+    );
+    expect(events.some((e) => e.includes('"partial_json":""'))).toBe(true);
+    const args = deltas(run(events).all)
+      .flatMap((c) => c.delta.tool_calls ?? [])
+      .map((tc: any) => tc.function.arguments)
+      .join('');
+    expect(args).toBe('{}');
+  });
+
   it('thinking: reasoning_content deltas, then content; signatures are not sent', () => {
     const { all } = run(sseEvents('thinking'));
     const ds = deltas(all);

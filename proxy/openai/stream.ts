@@ -47,6 +47,8 @@ export function createStreamTranslator(opts: StreamTranslatorOptions): StreamTra
   let usage: Json = {};
   /** Anthropic content-block index -> OpenAI tool_calls index. */
   const toolIndex = new Map<number, number>();
+  /** Tool blocks still open, with the input known from their start, until a fragment arrives. */
+  const toolPending = new Map<number, unknown>();
   let out = '';
 
   const chunk = (choices: Json[], extra: Json = {}): void => {
@@ -108,6 +110,7 @@ export function createStreamTranslator(opts: StreamTranslatorOptions): StreamTra
         if (block.type === 'tool_use' && typeof data.index === 'number') {
           const index = toolIndex.size;
           toolIndex.set(data.index, index);
+          toolPending.set(data.index, block.input);
           delta({ tool_calls: [{ index, id: block.id, type: 'function', function: { name: block.name, arguments: '' } }] });
         } else if (block.type === 'text' && typeof block.text === 'string' && block.text) {
           delta({ content: block.text });
@@ -121,8 +124,20 @@ export function createStreamTranslator(opts: StreamTranslatorOptions): StreamTra
         else if (d.type === 'thinking_delta' && typeof d.thinking === 'string' && d.thinking) delta({ reasoning_content: d.thinking });
         else if (d.type === 'input_json_delta' && typeof d.partial_json === 'string' && d.partial_json) {
           const index = typeof data.index === 'number' ? toolIndex.get(data.index) : undefined;
-          if (index !== undefined) delta({ tool_calls: [{ index, function: { arguments: d.partial_json } }] });
+          if (index !== undefined) {
+            toolPending.delete(data.index as number);
+            delta({ tool_calls: [{ index, function: { arguments: d.partial_json } }] });
+          }
         }
+        return;
+      }
+      case 'content_block_stop': {
+        // A tool without arguments streams no fragment; OpenAI clients expect "{}" to parse.
+        if (typeof data.index !== 'number' || !toolPending.has(data.index)) return;
+        const input = toolPending.get(data.index);
+        toolPending.delete(data.index);
+        const args = isRecord(input) ? JSON.stringify(input) : '{}';
+        delta({ tool_calls: [{ index: toolIndex.get(data.index), function: { arguments: args } }] });
         return;
       }
       case 'message_delta': {
@@ -143,7 +158,7 @@ export function createStreamTranslator(opts: StreamTranslatorOptions): StreamTra
         errorEvent(translateUpstreamError(500, data).error);
         return;
       default:
-        // ping, content_block_stop and future event types carry nothing for OpenAI clients.
+        // ping and future event types carry nothing for OpenAI clients.
         return;
     }
   };
