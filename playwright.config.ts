@@ -7,7 +7,6 @@ import { defineConfig } from '@playwright/test';
  */
 export default defineConfig({
   testDir: 'e2e',
-  outputDir: 'test-results/playwright',
   globalSetup: './e2e/support/global-setup.ts',
   workers: 1,
   retries: 0,
@@ -34,12 +33,15 @@ export default defineConfig({
   projects: [
     {
       name: 'chromium',
+      // One folder per project: Playwright empties it at start, and the two may run separately.
+      outputDir: 'test-results/playwright-chromium',
       testMatch: /.*\.spec\.ts$/,
       testIgnore: /electron\.spec\.ts$/,
       use: { browserName: 'chromium', viewport: { width: 1280, height: 800 } },
     },
     {
       name: 'electron',
+      outputDir: 'test-results/playwright-electron',
       testMatch: /electron\.spec\.ts$/,
     },
   ],

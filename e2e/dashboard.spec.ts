@@ -26,6 +26,14 @@ async function api(server: HeadlessServer, op: OperationName, arg?: unknown, tok
   });
 }
 
+/** The key a request carried upstream: the SDK sends it as `x-api-key` or as a bearer token. */
+function credentialOf(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const key = headers['x-api-key'];
+  if (typeof key === 'string') return key;
+  const auth = headers.authorization;
+  return typeof auth === 'string' ? auth.replace(/^Bearer /, '') : undefined;
+}
+
 /** Resolves with the socket error code, or 'connected'. */
 function probe(port: number): Promise<string> {
   return new Promise((resolve) => {
@@ -97,6 +105,7 @@ test.describe('with a modifier set', () => {
     fake.enqueue({
       kind: 'stream',
       stream: 'text',
+      model: MODEL,
       text: ['Bonjour', ' ! Paris est', ' la capitale.'],
       usage: { input_tokens: 1234, output_tokens: 567 },
     });
@@ -110,7 +119,7 @@ test.describe('with a modifier set', () => {
     await expect(liveRow).toContainText('POST');
     await expect(liveRow).toContainText(MODEL);
     await expect(liveRow).toContainText('200');
-    await expect(liveRow).toContainText(/\d+(\.\d+)? ?(ms|s)\b/);
+    await expect(liveRow).toContainText(/\d+(\.\d+)? ?(ms|s)/);
     await expect(liveRow).toContainText('567');
     await saveScreenshot(dashboard, 'live');
 
@@ -198,7 +207,7 @@ test('the API key set in Settings is used upstream and never shown or returned',
   await openTab(dashboard, 'Settings');
   const state = dashboard.getByTestId('api-key-state');
   await expect(state).toContainText('Not set');
-  const keyInput = dashboard.getByLabel('API key');
+  const keyInput = dashboard.getByLabel('API key', { exact: true });
   await expect(keyInput).toHaveAttribute('type', 'password');
   await keyInput.fill(STORED_KEY);
   await dashboard.getByRole('button', { name: 'Save key' }).click();
@@ -211,6 +220,7 @@ test('the API key set in Settings is used upstream and never shown or returned',
 
   await askStreaming(sdk, 'Use the stored key, please.');
   expect(fake.last().headers['x-api-key']).toBe(STORED_KEY);
+  expect(fake.last().headers.authorization).toBeUndefined();
   await sse.until((messages) => JSON.stringify(messages).includes('history:change'));
 
   await openTab(dashboard, 'History');
@@ -247,7 +257,7 @@ test('the API key set in Settings is used upstream and never shown or returned',
   await dashboard.getByRole('button', { name: 'Clear key' }).click();
   await expect(state).toContainText('Not set');
   await askStreaming(sdk, 'Now with my own key.');
-  expect(fake.last().headers['x-api-key']).toBe(CLIENT_KEY);
+  expect(credentialOf(fake.last().headers)).toBe(CLIENT_KEY);
 });
 
 test('Settings refuses an invalid port inline', async ({ dashboard }) => {

@@ -183,9 +183,11 @@ describe('host with a real proxy', () => {
     expect(fake.last().json.messages[0].content).toBe('HelloAnswer in French.');
     expect(fake.last().headers['x-api-key']).toBe(KEY);
 
-    await host.api.updateSettings({ modifierEnabled: false });
+    await host.api.updateSettings({ modifierEnabled: false, apiKey: null });
     await (await send(status.baseUrl!)).text();
     expect(fake.last().json.messages[0].content).toBe('Hello');
+    // Without a stored key the client's own credentials pass through again.
+    expect(fake.last().headers['x-api-key']).toBe('sk-ant-client-key-0000');
 
     await expect(host.api.updateSettings({ port: 70000 })).rejects.toMatchObject({ code: 'INVALID_SETTINGS', field: 'port' });
     expect(store.saved).toHaveLength(2);

@@ -9,7 +9,8 @@ import { startHeadless, type HeadlessServer } from './server.js';
 
 /** What the SDK client sends; the proxy replaces it when a key is stored. */
 export const CLIENT_KEY = 'sk-ant-test-XXXX';
-export const MODEL = 'claude-sonnet-4-5-20250929';
+/** A current model: the SDK warns on deprecated ones. */
+export const MODEL = 'claude-sonnet-4-6';
 
 interface Fixtures {
   fake: FakeUpstream;
