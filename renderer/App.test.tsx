@@ -108,6 +108,15 @@ describe('App', () => {
     await waitFor(() => expect(screen.getByTestId('requests-today').textContent).toContain('1 request today'));
   });
 
+  it('fills the live log with recent history when it opens', async () => {
+    const api = createFakeApi({ records: [makeRecord('old-1', { startedAt: 1000 }), makeRecord('old-2', { startedAt: 2000, status: 429, outcome: 'upstream_error' })] });
+    render(<App client={asClient(api)} />);
+    await waitFor(() => expect(screen.getAllByTestId('live-row')).toHaveLength(2));
+    const rows = screen.getAllByTestId('live-row');
+    expect(rows[0]!.textContent).toContain('200');
+    expect(rows[1]!.textContent).toContain('429');
+  });
+
   it('opens a live row in History', async () => {
     const record = makeRecord('0001');
     const api = createFakeApi({ records: [record] });

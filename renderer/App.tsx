@@ -35,7 +35,7 @@ export function TokenGate() {
         </div>
         <h1>Access token needed</h1>
         <p>{TOKEN_HELP}</p>
-        <p className="muted">The token changes every time the server starts, so an old link or bookmark no longer works.</p>
+        <p className="muted">Unless ADDENDUM_CONTROL_TOKEN fixes it, the token changes every time the server starts, so an old link or bookmark stops working.</p>
       </div>
     </main>
   );
@@ -105,7 +105,7 @@ function Dashboard({ client, liveCap }: { client: AddendumClient; liveCap?: numb
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [store] = useState(() => new LiveStore(liveCap));
 
-  useEffect(() => store.connect(client), [store, client]);
+  useEffect(() => store.start(client), [store, client]);
 
   const show = useCallback((id: ViewId) => {
     setView(id);

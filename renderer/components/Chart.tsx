@@ -68,7 +68,8 @@ export function Chart({ title, x, series, kind, format, height = 220, testId }: 
       const options: uPlot.Options = {
         width: Math.max(200, el.clientWidth),
         height,
-        legend: { show: true },
+        // Values appear on hover in a browser; a static legend keeps the card calm.
+        legend: { show: true, live: false },
         cursor: { points: { size: 6 } },
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
         axes: [
@@ -76,7 +77,7 @@ export function Chart({ title, x, series, kind, format, height = 220, testId }: 
           { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 64, values: (_u, splits) => splits.map(format) },
         ],
         series: [
-          { label: 'Day', value: (_u, v) => (v == null ? '—' : new Date(v * 1000).toISOString().slice(0, 10)) },
+          { label: 'Day' },
           ...series.map((s) => {
             const color = cssVar(el, s.colorVar, '#888');
             return {

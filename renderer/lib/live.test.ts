@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ContractEvent } from '../../proxy/contract.js';
-import { applyEvents, createLiveState, filterRows, rowMatches } from './live.js';
+import { makeRecord, toSummary } from '../test/fixtures.js';
+import { applyEvents, createLiveState, filterRows, rowMatches, seedRows } from './live.js';
 
 const start = (id: string, extra: Partial<ContractEvent<'request:start'>['payload']> = {}): ContractEvent => ({
   name: 'request:start',
@@ -106,5 +107,30 @@ describe('filtering', () => {
     expect(filterRows(s.rows, 'SONNET').map((r) => r.id)).toEqual(['a']);
     expect(filterRows(s.rows, '  ')).toBe(s.rows);
     expect(rowMatches(s.rows[0]!, 'get')).toBe(false);
+  });
+});
+
+describe('seedRows', () => {
+  const summary = (id: string, startedAt: number, outcome: 'ok' | 'upstream_error' = 'ok') => toSummary(makeRecord(id, { startedAt, outcome, status: outcome === 'ok' ? 200 : 429 }));
+
+  it('puts recent history, oldest first, before the live rows', () => {
+    let s = applyEvents(createLiveState(), [start('live')]);
+    s = seedRows(s, [summary('h2', 2000, 'upstream_error'), summary('h1', 1000)]);
+    expect(s.rows.map((r) => [r.id, r.phase])).toEqual([
+      ['h1', 'done'],
+      ['h2', 'failed'],
+      ['live', 'waiting'],
+    ]);
+    // Live rows keep updating after seeding.
+    s = applyEvents(s, [finish('live')]);
+    expect(s.rows[2]).toMatchObject({ id: 'live', phase: 'done' });
+    expect(s.rows[0]).toMatchObject({ method: 'POST', path: '/v1/messages', status: 200 });
+  });
+
+  it('skips rows it already has and respects the cap', () => {
+    let s = applyEvents(createLiveState(3), [finish('h2'), start('x')]);
+    s = seedRows(s, [summary('h1', 1000), summary('h2', 2000), summary('h0', 500)]);
+    expect(s.rows.map((r) => r.id)).toEqual(['h1', 'h2', 'x']);
+    expect(seedRows(s, [summary('h9', 1)])).toBe(s);
   });
 });

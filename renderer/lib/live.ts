@@ -1,5 +1,5 @@
 import type { ContractEvent } from '../../proxy/contract.js';
-import type { Dialect, ExchangeOutcome, LogLine, Usage } from '../../proxy/types.js';
+import type { Dialect, ExchangeOutcome, ExchangeSummary, LogLine, Usage } from '../../proxy/types.js';
 
 export type LivePhase = 'waiting' | 'streaming' | 'done' | 'failed';
 
@@ -174,6 +174,48 @@ export function applyEvents(state: LiveState, events: readonly ContractEvent[], 
   if (outLogs.length > state.logCap) outLogs = outLogs.slice(outLogs.length - state.logCap);
 
   return { ...state, rows: outRows, index: outIndex, logs: outLogs, firstSeq, nextSeq };
+}
+
+function rowFromSummary(s: ExchangeSummary, seq: number): LiveRow {
+  return {
+    id: s.id,
+    seq,
+    startedAt: s.startedAt,
+    method: s.method,
+    path: s.path,
+    dialect: s.dialect,
+    model: s.model,
+    stream: s.stream,
+    modified: s.modified,
+    status: s.status,
+    ttfbMs: s.ttfbMs,
+    durationMs: s.durationMs,
+    usage: s.usage,
+    outcome: s.outcome,
+    stopReason: s.stopReason,
+    error: s.error,
+    phase: s.outcome === 'ok' ? 'done' : 'failed',
+  };
+}
+
+/**
+ * Puts recent history in front of the live rows, so the log is not blank when the window
+ * opens. Seeded rows get sequence numbers below the first live one: live rows keep theirs,
+ * and rows already known (from events that raced the history query) are left alone.
+ */
+export function seedRows(state: LiveState, recent: readonly ExchangeSummary[]): LiveState {
+  const room = state.cap - state.rows.length;
+  if (room <= 0) return state;
+  const fresh = recent
+    .filter((s) => !state.index.has(s.id))
+    .sort((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const take = fresh.slice(Math.max(0, fresh.length - room));
+  if (take.length === 0) return state;
+  const firstSeq = state.firstSeq - take.length;
+  const seeded = take.map((s, i) => rowFromSummary(s, firstSeq + i));
+  const index = new Map(state.index);
+  for (const row of seeded) index.set(row.id, row.seq);
+  return { ...state, rows: [...seeded, ...state.rows], index, firstSeq };
 }
 
 /** Case-insensitive match over what a row shows; every word must match somewhere. */

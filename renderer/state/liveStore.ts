@@ -1,5 +1,6 @@
 import type { AddendumApi, ContractEvent } from '../../proxy/contract.js';
-import { applyEvents, createLiveState, DEFAULT_LIVE_CAP, type LiveState } from '../lib/live.js';
+import type { ExchangeSummary } from '../../proxy/types.js';
+import { applyEvents, createLiveState, DEFAULT_LIVE_CAP, seedRows, type LiveState } from '../lib/live.js';
 
 /**
  * Holds the live log outside React so it keeps filling while another view is shown, and
@@ -19,8 +20,33 @@ export class LiveStore {
     return api.subscribe((events) => this.apply(events));
   }
 
+  /** Subscribes first, then fills in recent history, so nothing falls in between. */
+  start(api: Pick<AddendumApi, 'subscribe' | 'listHistory'>, recent = 200): () => void {
+    const stop = this.connect(api);
+    let stopped = false;
+    api.listHistory({ limit: recent }).then(
+      (page) => {
+        if (!stopped) this.seed(page.items);
+      },
+      () => {
+        // Live still works without the backfill.
+      },
+    );
+    return () => {
+      stopped = true;
+      stop();
+    };
+  }
+
   apply(events: readonly ContractEvent[]): void {
-    const next = applyEvents(this.#state, events);
+    this.#set(applyEvents(this.#state, events));
+  }
+
+  seed(recent: readonly ExchangeSummary[]): void {
+    this.#set(seedRows(this.#state, recent));
+  }
+
+  #set(next: LiveState): void {
     if (next === this.#state) return;
     this.#state = next;
     for (const l of [...this.#listeners]) l();

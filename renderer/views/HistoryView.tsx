@@ -79,9 +79,9 @@ const HistoryRow = memo(function HistoryRow(props: {
       onFocus={() => props.onFocusRow(props.index)}
     >
       <div className="hr-line">
-        <span className={`status-badge tone-${tone}`}>{item.status ?? (item.outcome === 'client_aborted' ? 'aborted' : 'failed')}</span>
-        <span className="hr-method">{item.method}</span>
-        <span className="hr-path">{item.path}</span>
+        <span className={`status-badge tone-${tone}`}>{item.status ?? (item.outcome === 'client_aborted' ? 'aborted' : 'failed')}</span>{' '}
+        <span className="hr-method">{item.method}</span>{' '}
+        <span className="hr-path">{item.path}</span>{' '}
         {item.modified ? <span className="badge accent">+text</span> : null}
         {item.stream ? <span className="badge">stream</span> : null}
         <time className="hr-time" dateTime={new Date(item.startedAt).toISOString()} title={formatDateTime(item.startedAt)}>
@@ -89,9 +89,9 @@ const HistoryRow = memo(function HistoryRow(props: {
         </time>
       </div>
       <div className="hr-line hr-meta">
-        <span className="hr-model">{item.model ?? '—'}</span>
-        <span>{formatDuration(item.durationMs)}</span>
-        <span title="input + cache → output tokens">{item.usage ? `${formatTokens(item.usage.input + item.usage.cacheRead + item.usage.cacheCreation)} → ${formatTokens(item.usage.output)}` : '—'}</span>
+        <span className="hr-model">{item.model ?? '—'}</span>{' '}
+        <span>{formatDuration(item.durationMs)}</span>{' '}
+        <span title="input + cache → output tokens">{item.usage ? `${formatTokens(item.usage.input + item.usage.cacheRead + item.usage.cacheCreation)} → ${formatTokens(item.usage.output)}` : '—'}</span>{' '}
         <span>{formatUsd(cost)}</span>
       </div>
     </div>
@@ -232,7 +232,7 @@ export function HistoryView({ selectedId, onSelect, active = true }: { selectedI
             <span>Path</span>
             <input value={form.path} onChange={(e) => setForm({ ...form, path: e.target.value })} placeholder="/v1/messages" spellCheck={false} />
           </label>
-          <label className="field grow">
+          <label className="field">
             <span>Search</span>
             <input type="search" value={form.search} onChange={(e) => setForm({ ...form, search: e.target.value })} placeholder="text in bodies" />
           </label>

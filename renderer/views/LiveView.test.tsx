@@ -40,6 +40,8 @@ describe('LiveView', () => {
     expect(row.textContent).toContain('200');
     expect(row.textContent).toContain('1.23 s');
     expect(row.textContent).toContain('567');
+    // Cells read as separate words (copying a row, or matching "1.23 s" as a whole).
+    expect(row.textContent).toMatch(/\b200 1\.23 s 1\.23k → 567$/);
   });
 
   it('keeps up with a large burst in one update and renders only what fits', () => {

@@ -42,10 +42,10 @@ const Row = memo(function Row({ row, index, top, tabbable, onOpen, onFocusRow }:
     >
       <span role="cell" className="c-time">
         {formatClock(row.startedAt)}
-      </span>
+      </span>{' '}
       <span role="cell" className="c-method">
         {row.method}
-      </span>
+      </span>{' '}
       <span role="cell" className="c-path">
         {row.path}
         {row.modified ? (
@@ -54,16 +54,16 @@ const Row = memo(function Row({ row, index, top, tabbable, onOpen, onFocusRow }:
           </span>
         ) : null}
         {row.dialect === 'openai' ? <span className="badge">openai</span> : null}
-      </span>
+      </span>{' '}
       <span role="cell" className="c-model">
         {row.model ?? '—'}
-      </span>
+      </span>{' '}
       <span role="cell" className="c-status">
         <span className={`status-badge tone-${tone}`}>{phaseLabel(row)}</span>
-      </span>
+      </span>{' '}
       <span role="cell" className="c-duration">
         {formatDuration(row.durationMs)}
-      </span>
+      </span>{' '}
       <span role="cell" className="c-tokens" title={row.usage ? `input ${row.usage.input}, output ${row.usage.output}, cache read ${row.usage.cacheRead}, cache write ${row.usage.cacheCreation}` : undefined}>
         {row.usage ? `${formatTokens(row.usage.input + row.usage.cacheRead + row.usage.cacheCreation)} → ${formatTokens(row.usage.output)}` : '—'}
       </span>
@@ -160,8 +160,10 @@ export function LiveView({ store, onOpen, active = true }: { store: LiveStore; o
           <span role="columnheader">Path</span>
           <span role="columnheader">Model</span>
           <span role="columnheader">Status</span>
-          <span role="columnheader">Duration</span>
-          <span role="columnheader" title="Prompt tokens (incl. cache) → output tokens">
+          <span role="columnheader" className="c-duration">
+            Duration
+          </span>
+          <span role="columnheader" className="c-tokens" title="Prompt tokens (incl. cache) → output tokens">
             Tokens
           </span>
         </div>

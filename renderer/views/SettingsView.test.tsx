@@ -81,7 +81,7 @@ describe('SettingsView', () => {
     renderSettings(api);
     fireEvent.click(await screen.findByRole('button', { name: 'Clear history…' }));
     expect(api.clearHistory).not.toHaveBeenCalled();
-    const section = screen.getByRole('region', { name: 'History data' });
+    const section = screen.getByRole('heading', { name: 'History data' }).closest('section')!;
     fireEvent.click(within(section).getByRole('button', { name: 'Yes, clear all history' }));
     await waitFor(() => expect(api.clearHistory).toHaveBeenCalledTimes(1));
     expect(await within(section).findByText('Deleted 0 exchanges.')).toBeTruthy();

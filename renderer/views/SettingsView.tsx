@@ -58,8 +58,8 @@ function ApiKeySection({ settings, onChange }: { settings: PublicSettings; onCha
   };
 
   return (
-    <section className="panel" aria-labelledby="settings-key-title">
-      <h2 className="panel-title" id="settings-key-title">
+    <section className="panel">
+      <h2 className="panel-title">
         Anthropic API key
       </h2>
       <p className="muted" id={hint}>
@@ -188,8 +188,8 @@ function ProxySection({ settings, onChange }: { settings: PublicSettings; onChan
   const restartNote = 'Applies the next time the proxy starts (Stop, then Start, in the header).';
 
   return (
-    <section className="panel" aria-labelledby="settings-proxy-title">
-      <h2 className="panel-title" id="settings-proxy-title">
+    <section className="panel">
+      <h2 className="panel-title">
         Proxy and history
       </h2>
       <form
@@ -281,8 +281,8 @@ function DangerSection() {
     }
   };
   return (
-    <section className="panel" aria-labelledby="settings-danger-title">
-      <h2 className="panel-title" id="settings-danger-title">
+    <section className="panel">
+      <h2 className="panel-title">
         History data
       </h2>
       <p className="muted">Removes every stored exchange, bodies included. This cannot be undone.</p>

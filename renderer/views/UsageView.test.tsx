@@ -29,8 +29,8 @@ describe('UsageView', () => {
     renderUsage(api);
     const totals = await screen.findByTestId('usage-totals');
     expect(totals.textContent).toContain('Requests3');
-    expect(totals.textContent).toContain('1 errors');
-    expect(totals.textContent).toContain('1 requests not priced');
+    expect(totals.textContent).toContain('1 error');
+    expect(totals.textContent).toContain('1 request not priced');
     expect(screen.getByTestId('cache-hit-ratio').textContent).toContain('75.0%');
     const charts = screen.getAllByTestId('usage-chart');
     expect(charts).toHaveLength(2);

@@ -70,11 +70,11 @@ export function UsageView({ active = true }: { active?: boolean }) {
       ) : (
         <div className="usage-scroll">
           <section className="cards" data-testid="usage-totals" aria-label="Totals">
-            <Card label="Requests" value={formatInteger(totals.requests)} note={totals.errors ? `${formatInteger(totals.errors)} errors` : 'no errors'} />
+            <Card label="Requests" value={formatInteger(totals.requests)} note={totals.errors ? `${formatInteger(totals.errors)} ${totals.errors === 1 ? 'error' : 'errors'}` : 'no errors'} />
             <Card label="Input tokens" value={formatTokens(totals.usage.input)} />
             <Card label="Output tokens" value={formatTokens(totals.usage.output)} />
             <Card label="Cache read" value={formatTokens(totals.usage.cacheRead)} note={`write ${formatTokens(totals.usage.cacheCreation)}`} />
-            <Card label="Estimated cost" value={formatUsd(totals.cost)} note={totals.unpricedRequests ? `${formatInteger(totals.unpricedRequests)} requests not priced` : undefined} />
+            <Card label="Estimated cost" value={formatUsd(totals.cost)} note={totals.unpricedRequests ? `${formatInteger(totals.unpricedRequests)} ${totals.unpricedRequests === 1 ? 'request' : 'requests'} not priced` : undefined} />
             <div className="card" data-testid="cache-hit-ratio">
               <div className="card-label">Cache hit ratio</div>
               <div className="card-value">{formatPercent(totals.cacheHitRatio)}</div>
