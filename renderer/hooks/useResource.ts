@@ -35,7 +35,7 @@ export function useResource<T>(load: () => Promise<T>, key: unknown[] = []): Res
     );
   }, []);
 
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  // `key` is the caller's dependency list: `load` itself is a fresh closure every render.
   useEffect(reload, key);
   useEffect(() => () => void generation.current++, []);
 

@@ -153,6 +153,7 @@ describe('HistoryView', () => {
     await waitFor(() => expect(screen.queryByTestId('history-detail')).toBeNull());
     expect(api.deleteHistoryEntry).toHaveBeenCalledWith({ id: 'id-0001' });
     expect(api.records.map((r) => r.id)).toEqual(['id-0000']);
+    expect(screen.getAllByTestId('history-row').map((r) => r.getAttribute('data-id'))).toEqual(['id-0000']);
   });
 
   it('copies a curl command that carries no key', async () => {

@@ -283,7 +283,15 @@ export function HistoryView({ selectedId, onSelect, active = true }: { selectedI
       </div>
       <div className="history-detail-pane">
         {selectedId ? (
-          <HistoryDetail key={selectedId} id={selectedId} onDeleted={() => onSelect(null)} />
+          <HistoryDetail
+            key={selectedId}
+            id={selectedId}
+            onDeleted={() => {
+              // Drop the row at once rather than waiting for the server's change event.
+              setList((l) => ({ ...l, items: l.items.filter((i) => i.id !== selectedId) }));
+              onSelect(null);
+            }}
+          />
         ) : (
           <Empty title="Select an exchange">
             <p>Pick a row to see the request, what the modifier changed, and the response. Use ↑ ↓ and Enter in the list.</p>
