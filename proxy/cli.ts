@@ -19,13 +19,12 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+/** The built dashboard: dist/renderer beside dist/proxy, also when run from source. */
 function staticDir(): string | null {
-  // dist/proxy/cli.js → dist/renderer; from source (tsx) proxy/cli.ts → dist/renderer too.
-  const here = dirname(fileURLToPath(import.meta.url));
-  for (const dir of [join(here, '..', 'renderer'), join(here, '..', 'dist', 'renderer')]) {
-    if (existsSync(join(dir, 'index.html'))) return dir;
-  }
-  return null;
+  const file = fileURLToPath(import.meta.url);
+  const root = join(dirname(file), '..');
+  const dir = file.endsWith('.ts') ? join(root, 'dist', 'renderer') : join(root, 'renderer');
+  return existsSync(join(dir, 'index.html')) ? dir : null;
 }
 
 async function main(): Promise<void> {
@@ -59,13 +58,16 @@ async function main(): Promise<void> {
   }
 
   let control: Awaited<ReturnType<typeof startControlServer>> | null = null;
-  let stopping = false;
+  let stoppingSince: number | null = null;
   const shutdown = async (signal: string): Promise<void> => {
-    if (stopping) {
+    if (stoppingSince !== null) {
+      // conf's atomic writer (when-exit) re-raises the signal once right after its own
+      // cleanup; only a signal that comes later is the user asking a second time.
+      if (Date.now() - stoppingSince < 1000) return;
       process.stderr.write(`addendum: ${signal} again, exiting now\n`);
       process.exit(130);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     process.stdout.write(`addendum: ${signal} received, finishing in-flight requests…\n`);
     try {
       await control?.close();
