@@ -394,8 +394,8 @@ describe('PARAMETERS table', () => {
     expect(Object.keys(PARAMETERS).sort()).toEqual([...new Set(sdkParams)].sort());
   });
 
-  it('every parameter has a row in the README section (docs/openai.md)', () => {
-    const doc = readFileSync(fileURLToPath(new URL('../../docs/openai.md', import.meta.url)), 'utf8');
+  it('every parameter has a row in the README (OpenAI compatibility)', () => {
+    const doc = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
     const table = doc.slice(doc.indexOf('### Request parameters'), doc.indexOf('### Messages'));
     const rows = table.split('\n').filter((l) => l.startsWith('| `'));
     for (const [param, policy] of Object.entries(PARAMETERS)) {

@@ -1,7 +1,7 @@
 /**
  * OpenAI chat-completions request -> Anthropic Messages request. Pure: every decision about a
  * parameter (mapped, approximated, ignored or refused) lives in PARAMETERS and the code below,
- * and docs/openai.md documents the same table. Refusals are 400s naming the parameter.
+ * and the README documents the same table. Refusals are 400s naming the parameter.
  */
 import { errors } from '../errors.js';
 import { endsWithToolResults, translateMessages, type AnthropicBlock } from './messages.js';
@@ -54,7 +54,7 @@ export const PARAMETERS: Record<string, ParameterPolicy> = {
   function_call: 'refused',
   web_search_options: 'refused',
   moderation: 'refused',
-  // Hints with no Anthropic counterpart whose absence changes no answer (see docs/openai.md).
+  // Hints with no Anthropic counterpart whose absence changes no answer (see the README).
   seed: 'ignored',
   store: 'ignored',
   metadata: 'ignored',

@@ -12,7 +12,7 @@ export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
 export const DEFAULT_MAX_TOKENS = 8192;
 export const MIN_THINKING_BUDGET = 1024;
 
-/** Fixed thinking budgets for models without adaptive thinking (documented in docs/openai.md). */
+/** Fixed thinking budgets for models without adaptive thinking (documented in the README). */
 export const THINKING_BUDGETS: Record<Exclude<ReasoningEffort, 'none'>, number> = {
   minimal: 1024,
   low: 2048,
