@@ -51,6 +51,7 @@ const api: AddendumApi = {
   updateSettings: (patch) => call('updateSettings', patch),
   listHistory: (query) => call('listHistory', query),
   getHistoryEntry: (arg) => call('getHistoryEntry', arg),
+  getHistoryBody: (arg) => call('getHistoryBody', arg),
   deleteHistoryEntry: (arg) => call('deleteHistoryEntry', arg),
   clearHistory: () => call('clearHistory'),
   getStats: (arg) => call('getStats', arg),

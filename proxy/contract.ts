@@ -37,6 +37,21 @@ export interface SettingsPatch {
   retention?: Partial<RetentionSettings>;
 }
 
+/** The stored bodies of an exchange, the parts that can be large. */
+export type BodyField = 'originalBody' | 'forwardedBody' | 'responseBody' | 'assembled';
+export const BODY_FIELDS: readonly BodyField[] = ['originalBody', 'forwardedBody', 'responseBody', 'assembled'];
+
+/**
+ * An exchange as the detail view gets it: bodies over the caller's `maxBodyBytes` come back
+ * as null and are named in `omitted` (fetch each with getHistoryBody), so opening a row
+ * never downloads megabytes nobody asked to see. `bodyBytes` gives every body's UTF-8 size,
+ * omitted or not (0 for a body that was never stored).
+ */
+export type ExchangeDetail = ExchangeRecord & {
+  omitted: BodyField[];
+  bodyBytes: Record<BodyField, number>;
+};
+
 export interface Operations {
   getStatus: { arg: void; result: ProxyStatus };
   startProxy: { arg: void; result: ProxyStatus };
@@ -44,7 +59,10 @@ export interface Operations {
   getSettings: { arg: void; result: PublicSettings };
   updateSettings: { arg: SettingsPatch; result: PublicSettings };
   listHistory: { arg: HistoryQuery; result: HistoryPage };
-  getHistoryEntry: { arg: { id: string }; result: ExchangeRecord | null };
+  /** Without `maxBodyBytes`, every body comes back. */
+  getHistoryEntry: { arg: { id: string; maxBodyBytes?: number }; result: ExchangeDetail | null };
+  /** One body in full; null when the exchange is gone or the body was never stored. */
+  getHistoryBody: { arg: { id: string; field: BodyField }; result: { text: string | null } };
   deleteHistoryEntry: { arg: { id: string }; result: { deleted: boolean } };
   clearHistory: { arg: void; result: { deleted: number } };
   getStats: { arg: { days?: number }; result: HistoryStats };
@@ -85,6 +103,7 @@ export const HTTP_ROUTES: { [K in OperationName]: { method: 'GET' | 'POST' | 'DE
   updateSettings: { method: 'PATCH', path: '/api/settings' },
   listHistory: { method: 'POST', path: '/api/history/query' },
   getHistoryEntry: { method: 'POST', path: '/api/history/get' },
+  getHistoryBody: { method: 'POST', path: '/api/history/body' },
   deleteHistoryEntry: { method: 'POST', path: '/api/history/delete' },
   clearHistory: { method: 'POST', path: '/api/history/clear' },
   getStats: { method: 'POST', path: '/api/stats' },

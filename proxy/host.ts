@@ -6,15 +6,18 @@
  * Arguments arrive from a page, so every operation validates its input here, once, and
  * every result is scrubbed of the API key before it leaves.
  */
-import type {
-  ContractEvent,
-  ContractEventName,
-  OpArg,
-  OperationName,
-  OpResult,
-  PublicSettings,
+import {
+  BODY_FIELDS,
+  type BodyField,
+  type ContractEvent,
+  type ContractEventName,
+  type OpArg,
+  type OperationName,
+  type OpResult,
+  type PublicSettings,
 } from './contract.js';
 import type { ProxyConfig } from './config.js';
+import { toDetail } from './detail.js';
 import { createProxy, type Proxy, type ProxyDeps } from './index.js';
 import { scrubSecrets } from './redact.js';
 import {
@@ -99,6 +102,25 @@ export function parseIdArg(arg: unknown): { id: string } {
     throw new HostError('id: must be a non-empty string');
   }
   return { id: arg.id };
+}
+
+export function parseEntryArg(arg: unknown): { id: string; maxBodyBytes?: number } {
+  const { id } = parseIdArg(arg);
+  const limit = (arg as Record<string, unknown>).maxBodyBytes;
+  if (limit === undefined || limit === null) return { id };
+  if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 0) {
+    throw new HostError('maxBodyBytes: must be a whole number of bytes, 0 or more');
+  }
+  return { id, maxBodyBytes: limit };
+}
+
+export function parseBodyArg(arg: unknown): { id: string; field: BodyField } {
+  const { id } = parseIdArg(arg);
+  const field = (arg as Record<string, unknown>).field;
+  if (!BODY_FIELDS.includes(field as BodyField)) {
+    throw new HostError(`field: must be one of ${BODY_FIELDS.join(', ')}`);
+  }
+  return { id, field: field as BodyField };
 }
 
 export const MAX_STATS_DAYS = 366;
@@ -309,7 +331,18 @@ export async function createHost(options: HostOptions): Promise<Host> {
         return publicSettings();
       }),
     listHistory: async (query) => proxy.history.list(parseHistoryQuery(query)),
-    getHistoryEntry: async (arg) => proxy.history.get(parseIdArg(arg).id),
+    // The history store reads whole records; bodies are left out here, before anything
+    // crosses to the page, which is what keeps a large exchange cheap to open.
+    getHistoryEntry: async (arg) => {
+      const { id, maxBodyBytes } = parseEntryArg(arg);
+      const record = await proxy.history.get(id);
+      return record && toDetail(record, maxBodyBytes);
+    },
+    getHistoryBody: async (arg) => {
+      const { id, field } = parseBodyArg(arg);
+      const record = await proxy.history.get(id);
+      return { text: record?.[field] ?? null };
+    },
     deleteHistoryEntry: async (arg) => ({ deleted: await proxy.history.delete(parseIdArg(arg).id) }),
     clearHistory: async () => ({ deleted: await proxy.history.clear() }),
     getStats: async (arg) => proxy.history.stats(parseStatsArg(arg)),

@@ -83,6 +83,33 @@ describe('control API over a real host', () => {
     expect((await call('getStatus')).json.running).toBe(false);
   });
 
+  it('leaves a large body out of the detail and serves it on request', async () => {
+    const started = await call('startProxy');
+    const prompt = `Summarize: ${'lorem ipsum '.repeat(25_000)}`;
+    const res = await fetch(`${started.json.baseUrl}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-api-key': 'sk-ant-client-0000' },
+      body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 16, messages: [{ role: 'user', content: prompt }] }),
+    });
+    await res.text();
+    await host.proxy.history.flush();
+    const id = (await call('listHistory', { limit: 1 })).json.items[0].id;
+
+    const detail = await call('getHistoryEntry', { id, maxBodyBytes: 200 * 1024 });
+    expect(detail.status).toBe(200);
+    expect(detail.json.omitted).toEqual(['originalBody', 'forwardedBody']);
+    expect(detail.json.originalBody).toBeNull();
+    expect(detail.json.bodyBytes.originalBody).toBeGreaterThan(300_000);
+    expect(detail.json.responseBody).not.toBeNull();
+    expect(detail.text.length).toBeLessThan(20_000);
+
+    const body = await call('getHistoryBody', { id, field: 'originalBody' });
+    expect(body.status).toBe(200);
+    expect(JSON.parse(body.json.text).messages[0].content).toBe(prompt);
+    const bad = await call('getHistoryBody', { id, field: 'requestHeaders' });
+    expect([bad.status, bad.json.error.code]).toEqual([400, 'INVALID_ARGUMENT']);
+  });
+
   it('answers a bad patch with 400 and the field, and a bad query with 400', async () => {
     const bad = await call('updateSettings', { upstreamUrl: 'ftp://nope' });
     expect(bad.status).toBe(400);

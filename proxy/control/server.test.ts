@@ -165,6 +165,21 @@ describe('control server: operations', () => {
     else expect(res.json).toEqual({ op, arg: body ?? null });
   });
 
+  it('serves one history body at POST /api/history/body', async () => {
+    expect(HTTP_ROUTES.getHistoryBody).toEqual({ method: 'POST', path: '/api/history/body' });
+    const arg = { id: 'x1', field: 'responseBody' };
+    const res = await rawRequest(`${server.url}/api/history/body`, {
+      method: 'POST',
+      headers: auth({ 'content-type': 'application/json' }),
+      body: JSON.stringify(arg),
+    });
+    expect(res.status).toBe(200);
+    expect(api.calls).toEqual([{ op: 'getHistoryBody', arg }]);
+    const anonymous = await rawRequest(`${server.url}/api/history/body`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(arg) });
+    expect(anonymous.status).toBe(401);
+    expect(api.calls).toHaveLength(1);
+  });
+
   it('passes an empty body as no argument', async () => {
     const res = await call('startProxy');
     expect(res.status).toBe(200);
