@@ -2,8 +2,9 @@ import { useEffect, useRef, useState } from 'react';
 import { copyText } from '../lib/browser.js';
 
 /** A button whose label briefly confirms the copy; the accessible name stays stable so
- * tests and screen readers find it by what it does. */
-export function CopyButton({ label, text, className }: { label: string; text: () => string; className?: string }) {
+ * tests and screen readers find it by what it does. `text` may have to fetch first (a
+ * body the page has not loaded); a failed fetch reads as a failed copy. */
+export function CopyButton({ label, text, className }: { label: string; text: () => string | Promise<string>; className?: string }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => () => {
@@ -12,7 +13,7 @@ export function CopyButton({ label, text, className }: { label: string; text: ()
 
   const onClick = async () => {
     try {
-      await copyText(text());
+      await copyText(await text());
       setState('copied');
     } catch {
       setState('failed');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ExchangeRecord, ExchangeSummary, HistoryQuery } from '../../proxy/types.js';
-import { makeRecord, toSummary } from '../test/fixtures.js';
+import type { ExchangeDetail } from '../../proxy/contract.js';
+import type { ExchangeSummary, HistoryQuery } from '../../proxy/types.js';
+import { makeRecord, toDetail, toSummary } from '../test/fixtures.js';
 import { collectSummaries, exportFileName, ExportAbortedError, exportJsonl, toJsonl } from './jsonl.js';
 
 function summary(id: string): ExchangeSummary {
@@ -18,8 +19,11 @@ function fakeApi(ids: string[], pageSize: number) {
       const next = start + pageSize < ids.length ? String(start + pageSize) : null;
       return { items, nextCursor: next };
     },
-    getHistoryEntry: async ({ id }: { id: string }): Promise<ExchangeRecord | null> =>
-      id === 'gone' ? null : makeRecord(id, { originalBody: `{"id":"${id}"}` }),
+    entryArgs: [] as Array<{ id: string; maxBodyBytes?: number }>,
+    getHistoryEntry(arg: { id: string; maxBodyBytes?: number }): Promise<ExchangeDetail | null> {
+      this.entryArgs.push(arg);
+      return Promise.resolve(arg.id === 'gone' ? null : toDetail(makeRecord(arg.id, { originalBody: `{"id":"${arg.id}"}` }), arg.maxBodyBytes));
+    },
   };
 }
 
@@ -35,6 +39,13 @@ describe('exportJsonl', () => {
     expect(lines[0]!.originalBody).toBe('{"id":"a"}');
     expect(text.endsWith('\n')).toBe(true);
     expect(progress.at(-1)).toEqual([5, 5]);
+  });
+
+  it('asks for every body in full and writes records without the transfer bookkeeping', async () => {
+    const api = fakeApi(['a'], 10);
+    const line = JSON.parse(await exportJsonl(api, {})) as Record<string, unknown>;
+    expect(api.entryArgs).toEqual([{ id: 'a' }]);
+    expect(Object.keys(line).sort()).toEqual(Object.keys(makeRecord('a')).sort());
   });
 
   it('leaves out rows deleted during the export', async () => {

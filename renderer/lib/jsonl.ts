@@ -1,5 +1,6 @@
 import type { AddendumApi } from '../../proxy/contract.js';
 import type { ExchangeRecord, ExchangeSummary, HistoryQuery } from '../../proxy/types.js';
+import { toRecord } from './detail.js';
 
 export type HistoryFilter = Omit<HistoryQuery, 'cursor' | 'limit'>;
 
@@ -52,8 +53,10 @@ export async function exportJsonl(api: Pick<AddendumApi, 'listHistory' | 'getHis
     while (next < summaries.length) {
       check(options.signal);
       const i = next++;
-      // Rows deleted while exporting come back null and are left out.
-      records[i] = await api.getHistoryEntry({ id: summaries[i]!.id });
+      // No maxBodyBytes: the export carries every body in full. Rows deleted while
+      // exporting come back null and are left out.
+      const detail = await api.getHistoryEntry({ id: summaries[i]!.id });
+      records[i] = detail && toRecord(detail);
       done++;
       options.onProgress?.(done, summaries.length);
     }

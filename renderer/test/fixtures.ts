@@ -1,7 +1,7 @@
 /** Realistic records and a fake AddendumApi for renderer tests. */
 import { vi } from 'vitest';
 import { applyModifier } from '../../proxy/modifier.js';
-import type { AddendumApi, ContractEvent, PublicSettings, SettingsPatch } from '../../proxy/contract.js';
+import { BODY_FIELDS, type AddendumApi, type BodyField, type ContractEvent, type ExchangeDetail, type PublicSettings, type SettingsPatch } from '../../proxy/contract.js';
 import type { ExchangeRecord, ExchangeSummary, HistoryQuery, HistoryStats, ProxyStatus } from '../../proxy/types.js';
 import { ApiError } from '../api/errors.js';
 
@@ -58,6 +58,21 @@ export function toSummary(r: ExchangeRecord): ExchangeSummary {
   void responseHeaders;
   const size = (t: string | null) => (t ? new TextEncoder().encode(t).length : 0);
   return { ...rest, sizes: { original: size(originalBody), forwarded: size(forwardedBody), response: size(responseBody), assembled: size(assembled) } };
+}
+
+/** What the host does with `maxBodyBytes` (proxy/detail.ts), measured the browser's way. */
+export function toDetail(record: ExchangeRecord, maxBodyBytes?: number): ExchangeDetail {
+  const size = (t: string | null) => (t === null ? 0 : new TextEncoder().encode(t).length);
+  const bodyBytes = Object.fromEntries(BODY_FIELDS.map((f) => [f, size(record[f])])) as Record<BodyField, number>;
+  const detail: ExchangeDetail = { ...structuredClone(record), omitted: [], bodyBytes };
+  if (maxBodyBytes === undefined) return detail;
+  for (const field of BODY_FIELDS) {
+    if (record[field] !== null && bodyBytes[field] > maxBodyBytes) {
+      detail[field] = null;
+      detail.omitted.push(field);
+    }
+  }
+  return detail;
 }
 
 export const runningStatus: ProxyStatus = {
@@ -146,7 +161,11 @@ export function createFakeApi(init: { records?: ExchangeRecord[]; settings?: Par
       const items = matching.slice(start, start + size).map(toSummary);
       return { items, nextCursor: start + size < matching.length ? String(start + size) : null };
     }),
-    getHistoryEntry: vi.fn(async ({ id }: { id: string }) => structuredClone(fake.records.find((r) => r.id === id) ?? null)),
+    getHistoryEntry: vi.fn(async ({ id, maxBodyBytes }: { id: string; maxBodyBytes?: number }) => {
+      const record = fake.records.find((r) => r.id === id);
+      return record ? toDetail(record, maxBodyBytes) : null;
+    }),
+    getHistoryBody: vi.fn(async ({ id, field }: { id: string; field: BodyField }) => ({ text: fake.records.find((r) => r.id === id)?.[field] ?? null })),
     deleteHistoryEntry: vi.fn(async ({ id }: { id: string }) => {
       const before = fake.records.length;
       fake.records = fake.records.filter((r) => r.id !== id);

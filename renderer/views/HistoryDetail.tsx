@@ -1,19 +1,22 @@
 import { useMemo, useState } from 'react';
+import { BODY_FIELDS, type BodyField, type ExchangeDetail } from '../../proxy/contract.js';
 import type { ExchangeRecord } from '../../proxy/types.js';
 import { useApi } from '../api/context.js';
 import { errorMessage } from '../api/errors.js';
 import { Blocks, Message } from '../components/Blocks.js';
 import { CopyButton } from '../components/CopyButton.js';
 import { DiffView } from '../components/DiffView.js';
-import { SizeGate } from '../components/SizeGate.js';
+import { BodyGate, SIZE_GATE_BYTES } from '../components/SizeGate.js';
 import { ErrorNotice, Loading, Empty } from '../components/States.js';
 import { panelId, Segmented, tabId, Tabs } from '../components/Tabs.js';
+import { useLazyBodies, type LazyBodies } from '../hooks/useLazyBodies.js';
 import { useResource } from '../hooks/useResource.js';
 import { requestView, responseView } from '../lib/blocks.js';
 import { cacheHitRatio, estimateCost } from '../lib/cost.js';
 import { buildCurl } from '../lib/curl.js';
+import { toRecord } from '../lib/detail.js';
 import { jsonDiff, modifierDiff, prettyJson } from '../lib/diff.js';
-import { byteLength, formatBytes, formatDateTime, formatDuration, formatInteger, formatPercent, formatUsd, statusTone } from '../lib/format.js';
+import { formatBytes, formatDateTime, formatDuration, formatInteger, formatPercent, formatUsd, statusTone } from '../lib/format.js';
 
 type DetailTab = 'summary' | 'request' | 'forwarded' | 'response' | 'headers';
 const TABS: Array<{ id: DetailTab; label: string }> = [
@@ -26,22 +29,30 @@ const TABS: Array<{ id: DetailTab; label: string }> = [
 
 export function HistoryDetail({ id, onDeleted }: { id: string; onDeleted: () => void }) {
   const api = useApi();
-  const entry = useResource(() => api.getHistoryEntry({ id }), [api, id]);
-  const status = useResource(() => api.getStatus(), [api]);
-  const [tab, setTab] = useState<DetailTab>('summary');
-  const [deleting, setDeleting] = useState(false);
-  const [actionError, setActionError] = useState<string | null>(null);
+  // Large bodies stay on the host until the reader presses Load (see BodyGate).
+  const entry = useResource(() => api.getHistoryEntry({ id, maxBodyBytes: SIZE_GATE_BYTES }), [api, id]);
 
   if (entry.loading && !entry.data) return <Loading label="Loading exchange…" />;
   if (entry.error) return <ErrorNotice title="Cannot load this exchange" error={entry.error} onRetry={entry.reload} />;
-  const record = entry.data;
-  if (!record) {
+  if (!entry.data) {
     return (
       <Empty title="This exchange is gone">
         <p>It was deleted or removed by the retention limits.</p>
       </Empty>
     );
   }
+  return <ExchangeDetailView detail={entry.data} onDeleted={onDeleted} />;
+}
+
+function ExchangeDetailView({ detail, onDeleted }: { detail: ExchangeDetail; onDeleted: () => void }) {
+  const api = useApi();
+  const id = detail.id;
+  const bodies = useLazyBodies(api, detail);
+  const record = bodies.record;
+  const status = useResource(() => api.getStatus(), [api]);
+  const [tab, setTab] = useState<DetailTab>('summary');
+  const [deleting, setDeleting] = useState(false);
+  const [actionError, setActionError] = useState<string | null>(null);
 
   const remove = async () => {
     setDeleting(true);
@@ -67,8 +78,9 @@ export function HistoryDetail({ id, onDeleted }: { id: string; onDeleted: () => 
           <code className="detail-path">{record.path}</code>
         </div>
         <div className="detail-actions">
-          <CopyButton label="Copy as curl" text={() => buildCurl(record, { baseUrl: upstream })} />
-          <CopyButton label="Copy JSON" text={() => JSON.stringify(record, null, 2)} />
+          {/* Copies carry full bodies: the ones left out are fetched first. */}
+          <CopyButton label="Copy as curl" text={async () => buildCurl(await bodies.complete(curlBodies(bodies)), { baseUrl: upstream })} />
+          <CopyButton label="Copy JSON" text={async () => JSON.stringify(toRecord(await bodies.complete(BODY_FIELDS)), null, 2)} />
           <button type="button" className="danger-outline" onClick={remove} disabled={deleting}>
             Delete
           </button>
@@ -82,13 +94,18 @@ export function HistoryDetail({ id, onDeleted }: { id: string; onDeleted: () => 
       <Tabs items={TABS} selected={tab} onSelect={setTab} label="Exchange sections" idPrefix="detail" className="tabs sub-tabs" />
       <div className="detail-body" role="tabpanel" id={panelId('detail', tab)} aria-labelledby={tabId('detail', tab)} tabIndex={0}>
         {tab === 'summary' ? <SummaryPanel record={record} /> : null}
-        {tab === 'request' ? <RequestPanel record={record} /> : null}
-        {tab === 'forwarded' ? <ForwardedPanel record={record} /> : null}
-        {tab === 'response' ? <ResponsePanel record={record} /> : null}
+        {tab === 'request' ? <RequestPanel bodies={bodies} /> : null}
+        {tab === 'forwarded' ? <ForwardedPanel bodies={bodies} /> : null}
+        {tab === 'response' ? <ResponsePanel bodies={bodies} /> : null}
         {tab === 'headers' ? <HeadersPanel record={record} /> : null}
       </div>
     </article>
   );
+}
+
+/** curl sends the forwarded body, or the original when nothing was forwarded. */
+function curlBodies(bodies: LazyBodies): BodyField[] {
+  return bodies.bytes.forwardedBody > 0 ? ['forwardedBody'] : ['originalBody'];
 }
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
@@ -145,14 +162,23 @@ function SummaryPanel({ record }: { record: ExchangeRecord }) {
   );
 }
 
-function BodyJson({ text, what }: { text: string | null; what: string }) {
-  if (!text) return <p className="muted">No {what}.</p>;
-  return <SizeGate bytes={byteLength(text)} what={what}>{() => <pre className="code">{prettyJson(text)}</pre>}</SizeGate>;
+function BodyJson({ bodies, field, what }: { bodies: LazyBodies; field: BodyField; what: string }) {
+  if (bodies.bytes[field] === 0) return <p className="muted">No {what}.</p>;
+  return (
+    <BodyGate key={`json-${field}`} bodies={bodies} fields={[field]} what={what}>
+      {() => <PrettyJson text={bodies.record[field] ?? ''} />}
+    </BodyGate>
+  );
 }
 
-function RequestPanel({ record }: { record: ExchangeRecord }) {
+function PrettyJson({ text }: { text: string }) {
+  const pretty = useMemo(() => prettyJson(text), [text]);
+  return <pre className="code">{pretty}</pre>;
+}
+
+function RequestPanel({ bodies }: { bodies: LazyBodies }) {
   const [mode, setMode] = useState<'rendered' | 'json'>('rendered');
-  const bytes = byteLength(record.originalBody);
+  const bytes = bodies.bytes.originalBody;
   return (
     <div>
       <div className="panel-toolbar">
@@ -160,11 +186,11 @@ function RequestPanel({ record }: { record: ExchangeRecord }) {
         <span className="muted">{formatBytes(bytes)} as sent by the client</span>
       </div>
       {mode === 'json' ? (
-        <BodyJson text={record.originalBody} what="request body" />
+        <BodyJson bodies={bodies} field="originalBody" what="request body" />
       ) : (
-        <SizeGate bytes={bytes} what="request body">
-          {() => <RenderedRequest text={record.originalBody} />}
-        </SizeGate>
+        <BodyGate key="rendered-request" bodies={bodies} fields={['originalBody']} what="request body">
+          {() => <RenderedRequest text={bodies.record.originalBody} />}
+        </BodyGate>
       )}
     </div>
   );
@@ -194,34 +220,42 @@ function RenderedRequest({ text }: { text: string | null }) {
   );
 }
 
-function ForwardedPanel({ record }: { record: ExchangeRecord }) {
+/** Both bodies, for the diffs: the threshold covers the pair. */
+const PAIR: readonly BodyField[] = ['originalBody', 'forwardedBody'];
+
+function ForwardedPanel({ bodies }: { bodies: LazyBodies }) {
   const [whole, setWhole] = useState(false);
-  const big = byteLength(record.originalBody) + byteLength(record.forwardedBody) > 2 * 200 * 1024;
-  const diff = useMemo(() => (big ? null : modifierDiff(record.originalBody, record.forwardedBody)), [big, record.originalBody, record.forwardedBody]);
+  const record = bodies.record;
   return (
     <div>
       <h3 className="section-title">What the modifier changed</h3>
-      {big ? (
-        <SizeGate bytes={byteLength(record.forwardedBody)} what="forwarded body">
-          {() => <ModifierChange diff={modifierDiff(record.originalBody, record.forwardedBody)} />}
-        </SizeGate>
-      ) : diff ? (
-        <ModifierChange diff={diff} />
-      ) : null}
+      <BodyGate key="modifier-diff" bodies={bodies} fields={PAIR} what="request, as sent and as forwarded," limit={2 * SIZE_GATE_BYTES}>
+        {() => <ModifierChangeOf original={record.originalBody} forwarded={record.forwardedBody} />}
+      </BodyGate>
       {record.dialect === 'openai' ? <p className="muted">This OpenAI request was translated to the Anthropic Messages format before forwarding.</p> : null}
       <div className="panel-toolbar">
         <h3 className="section-title">Forwarded body</h3>
         <Segmented label="Forwarded view" items={[{ id: 'body', label: 'Body' }, { id: 'diff', label: 'Whole-body diff' }]} selected={whole ? 'diff' : 'body'} onSelect={(v) => setWhole(v === 'diff')} />
       </div>
       {whole ? (
-        <SizeGate bytes={byteLength(record.forwardedBody)} what="forwarded body">
-          {() => <DiffView parts={jsonDiff(record.originalBody, record.forwardedBody)} className="diff code" />}
-        </SizeGate>
+        <BodyGate key="whole-diff" bodies={bodies} fields={PAIR} what="request, as sent and as forwarded," limit={2 * SIZE_GATE_BYTES}>
+          {() => <WholeDiff original={record.originalBody} forwarded={record.forwardedBody} />}
+        </BodyGate>
       ) : (
-        <BodyJson text={record.forwardedBody} what="forwarded body" />
+        <BodyJson bodies={bodies} field="forwardedBody" what="forwarded body" />
       )}
     </div>
   );
+}
+
+function WholeDiff({ original, forwarded }: { original: string | null; forwarded: string | null }) {
+  const parts = useMemo(() => jsonDiff(original, forwarded), [original, forwarded]);
+  return <DiffView parts={parts} className="diff code" />;
+}
+
+function ModifierChangeOf({ original, forwarded }: { original: string | null; forwarded: string | null }) {
+  const diff = useMemo(() => modifierDiff(original, forwarded), [original, forwarded]);
+  return <ModifierChange diff={diff} />;
 }
 
 function ModifierChange({ diff }: { diff: ReturnType<typeof modifierDiff> }) {
@@ -239,10 +273,12 @@ function ModifierChange({ diff }: { diff: ReturnType<typeof modifierDiff> }) {
   );
 }
 
-function ResponsePanel({ record }: { record: ExchangeRecord }) {
+function ResponsePanel({ bodies }: { bodies: LazyBodies }) {
   const [mode, setMode] = useState<'message' | 'raw' | 'json'>('message');
-  const rawBytes = byteLength(record.responseBody);
-  const messageBytes = byteLength(record.assembled) || rawBytes;
+  const record = bodies.record;
+  const rawBytes = bodies.bytes.responseBody;
+  // A stream's message is its assembled JSON; any other response is its own body.
+  const messageField: BodyField = bodies.bytes.assembled > 0 ? 'assembled' : 'responseBody';
   return (
     <div>
       <div className="panel-toolbar">
@@ -261,28 +297,28 @@ function ResponsePanel({ record }: { record: ExchangeRecord }) {
         </span>
       </div>
       {mode === 'message' ? (
-        <SizeGate bytes={messageBytes} what="response">
-          {() => <AssembledMessage record={record} />}
-        </SizeGate>
+        <BodyGate key="message" bodies={bodies} fields={[messageField]} what="response">
+          {() => <AssembledMessage record={record} hasRaw={rawBytes > 0} />}
+        </BodyGate>
       ) : mode === 'raw' ? (
-        record.responseBody ? (
-          <SizeGate bytes={rawBytes} what="raw response">
+        rawBytes > 0 ? (
+          <BodyGate key="raw" bodies={bodies} fields={['responseBody']} what="raw response">
             {() => <pre className="code">{record.responseBody}</pre>}
-          </SizeGate>
+          </BodyGate>
         ) : (
           <p className="muted">No response body was stored.</p>
         )
       ) : (
-        <BodyJson text={record.assembled ?? record.responseBody} what="response" />
+        <BodyJson bodies={bodies} field={messageField} what="response" />
       )}
       {record.responseTruncated ? <p className="muted">The stored raw response was cut at the configured size limit; the client received all of it.</p> : null}
     </div>
   );
 }
 
-function AssembledMessage({ record }: { record: ExchangeRecord }) {
+function AssembledMessage({ record, hasRaw }: { record: ExchangeRecord; hasRaw: boolean }) {
   const view = useMemo(() => responseView(record.assembled, record.responseBody), [record.assembled, record.responseBody]);
-  if (!view) return <p className="muted">{record.responseBody ? 'The response is not a message; see Raw.' : 'No response was recorded.'}</p>;
+  if (!view) return <p className="muted">{hasRaw ? 'The response is not a message; see Raw.' : 'No response was recorded.'}</p>;
   if (view.error) {
     return (
       <p className="callout error">
