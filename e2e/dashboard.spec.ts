@@ -147,6 +147,36 @@ test.describe('with a modifier set', () => {
   });
 });
 
+test('a large prompt stays on the server until Load is pressed in History', async ({ dashboard, server, sdk }) => {
+  const prompt = `Count the words: ${'lorem '.repeat(50_000)}`;
+  await askStreaming(sdk, prompt);
+  // The history writer commits in the background.
+  let id = '';
+  await expect
+    .poll(async () => (id = (await api(server, 'listHistory', { limit: 1 })).json.items[0]?.id ?? ''))
+    .not.toBe('');
+  const fetched: string[] = [];
+  dashboard.on('request', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (path.startsWith('/api/history/')) fetched.push(path);
+  });
+
+  await openTab(dashboard, 'History');
+  const detailReply = dashboard.waitForResponse((r) => new URL(r.url()).pathname === HTTP_ROUTES.getHistoryEntry.path);
+  await dashboard.locator(`[data-testid="history-row"][data-id="${id}"]`).click();
+  expect((await (await detailReply).text()).length).toBeLessThan(50 * 1024);
+  const detail = dashboard.getByTestId('history-detail');
+  await showDetailPart(detail, 'Request');
+  const load = detail.getByRole('button', { name: /^Load \(\d+ KB\)$/ });
+  await expect(load).toBeVisible();
+  await expect(detail).not.toContainText('lorem lorem');
+  expect(fetched).not.toContain(HTTP_ROUTES.getHistoryBody.path);
+
+  await load.click();
+  await expect(detail).toContainText('Count the words: lorem lorem');
+  expect(fetched).toContain(HTTP_ROUTES.getHistoryBody.path);
+});
+
 test('editing the modifier in the UI changes what the next request carries, and persists', async ({
   dashboard,
   server,
