@@ -8,12 +8,12 @@ import type { IncomingMessage } from 'node:http';
 import type { ProxyError } from './errors.js';
 import type { ProxyEvents } from './events.js';
 import { headerValue } from './headers.js';
-import type { History } from './history/index.js';
+import type { BodyValue, History, QueuedRecord } from './history/index.js';
 import { newExchangeId } from './ids.js';
 import type { Logger } from './log.js';
 import { redactHeaders, scrubSecrets, type HeaderBag } from './redact.js';
 import { createStreamAssembler, usageFromAnthropic } from './sse-assembler.js';
-import type { Dialect, ExchangeOutcome, ExchangeRecord, Usage } from './types.js';
+import type { Dialect, ExchangeOutcome, Usage } from './types.js';
 
 export interface RecorderDeps {
   events: ProxyEvents;
@@ -27,8 +27,9 @@ export interface RecorderDeps {
 export interface RequestFacts {
   model: string | null;
   stream: boolean;
-  originalBody: string | null;
-  forwardedBody: string | null;
+  /** Text, or the UTF-8 bytes as received/sent: the history stores either as text. */
+  originalBody: BodyValue;
+  forwardedBody: BodyValue;
   modified: boolean;
 }
 
@@ -39,7 +40,7 @@ export class Exchange {
   readonly startedAt: number;
   readonly #t0 = performance.now();
   readonly #deps: RecorderDeps;
-  readonly #record: ExchangeRecord;
+  readonly #record: QueuedRecord;
   #started = false;
   #finished = false;
   #chunks: Buffer[] = [];
@@ -110,12 +111,12 @@ export class Exchange {
     }
     if (logger.enabled('debug')) {
       logger.debug(`  headers ${JSON.stringify(r.requestHeaders)}`, r.id);
-      if (r.forwardedBody) logger.debug(`  forwarded body ${truncate(r.forwardedBody, 4096)}`, r.id);
+      if (r.forwardedBody) logger.debug(`  forwarded body ${truncate(bodyText(r.forwardedBody), 4096)}`, r.id);
     }
   }
 
   /** For bodies that stream upstream and are only known in full later. */
-  setBodies(original: string | null, forwarded: string | null): void {
+  setBodies(original: BodyValue, forwarded: BodyValue): void {
     if (this.#finished) return;
     this.#record.originalBody = original;
     this.#record.forwardedBody = forwarded;
@@ -244,7 +245,11 @@ function truncate(s: string, n: number): string {
   return s.length <= n ? s : `${s.slice(0, n)}… (${s.length} chars)`;
 }
 
-function finishLine(r: ExchangeRecord): string {
+function bodyText(body: string | Uint8Array): string {
+  return typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+}
+
+function finishLine(r: QueuedRecord): string {
   const parts = [`← ${r.status ?? '---'} ${r.method} ${r.path}`];
   if (r.model) parts.push(r.model);
   parts.push(`${r.durationMs}ms`);

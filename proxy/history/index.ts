@@ -10,13 +10,14 @@
  */
 import type { ExchangeRecord, HistoryPage, HistoryQuery, HistoryStats, RetentionSettings } from '../types.js';
 import { HistoryError } from './errors.js';
-import type { Change } from './protocol.js';
+import type { Change, QueuedRecord } from './protocol.js';
 import { HistoryReader } from './reader.js';
 import { ensureDataDir, historyFile, openReadDatabase, type Db } from './schema.js';
 import { WriterClient } from './writer-client.js';
 
 export { HistoryError, type HistoryErrorCode } from './errors.js';
 export { DEFAULT_LIMIT, MAX_LIMIT } from './reader.js';
+export type { BodyValue, QueuedRecord } from './protocol.js';
 export { SCHEMA_VERSION, HISTORY_FILE_NAME } from './schema.js';
 
 export interface HistoryOptions {
@@ -30,8 +31,9 @@ export interface HistoryOptions {
 
 export interface History {
   readonly file: string;
-  /** Queues a record for writing; never blocks, never throws (problems go to onError). */
-  add(record: ExchangeRecord): void;
+  /** Queues a record for writing; never blocks, never throws (problems go to onError).
+   * Request bodies may be passed as UTF-8 bytes; they are stored and read back as text. */
+  add(record: QueuedRecord): void;
   /** Resolves when everything added before the call is committed. */
   flush(): Promise<void>;
   /** Newest first; limit defaults to 50, at most 500. */
@@ -63,7 +65,7 @@ export class SqliteHistory implements History {
     this.#reader = new HistoryReader(db);
   }
 
-  add(record: ExchangeRecord): void {
+  add(record: QueuedRecord): void {
     this.writer.add(record);
   }
 

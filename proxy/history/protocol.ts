@@ -2,6 +2,19 @@
 import type { ExchangeRecord, RetentionSettings } from '../types.js';
 import type { SerializedError } from './errors.js';
 
+/**
+ * A request body as queued: text, or the UTF-8 bytes it arrived as. Bytes are stored as
+ * the same text without the main thread decoding them (decoding 100 KB of non-ASCII UTF-8
+ * takes longer than parsing it) and cross to the worker at half the size of a JS string.
+ */
+export type BodyValue = string | Uint8Array | null;
+
+/** What `History.add` takes: an ExchangeRecord whose request bodies may still be bytes. */
+export type QueuedRecord = Omit<ExchangeRecord, 'originalBody' | 'forwardedBody'> & {
+  originalBody: BodyValue;
+  forwardedBody: BodyValue;
+};
+
 export interface WorkerInit {
   file: string;
   retention: RetentionSettings;
@@ -15,7 +28,7 @@ export type WriteOp =
 
 /** Messages carrying a `seq` stay queued on the main thread until the worker confirms them. */
 export type ToWorker =
-  | { t: 'add'; seq: number; record: ExchangeRecord }
+  | { t: 'add'; seq: number; record: QueuedRecord }
   | { t: 'op'; seq: number; op: WriteOp }
   /** Commit whatever is queued now instead of waiting for the batch timer. */
   | { t: 'flush' }

@@ -1,6 +1,8 @@
 /** Mapping between ExchangeRecord and table rows, and the list cursor. Pure. */
+import { isUtf8 } from 'node:buffer';
 import type { ExchangeRecord, ExchangeSummary, Usage } from '../types.js';
 import { HistoryError } from './errors.js';
+import type { QueuedRecord } from './protocol.js';
 import { searchableText } from './search-text.js';
 
 /** Parameters of the insert statement, named after the columns. */
@@ -45,12 +47,23 @@ export const ROW_COLUMNS = [
   'original_body', 'forwarded_body', 'response_body', 'assembled',
 ] as const satisfies readonly (keyof ExchangeRow)[];
 
+/** Columns that may be bound as UTF-8 bytes; the insert casts them to TEXT. */
+export const BODY_COLUMNS: ReadonlySet<string> = new Set(['original_body', 'forwarded_body']);
+
+type BodyParam = string | Buffer | null;
+
+/** Insert parameters: as a row, but request bodies may still be (valid) UTF-8 bytes. */
+export type InsertRow = Omit<ExchangeRow, 'original_body' | 'forwarded_body'> & {
+  original_body: BodyParam;
+  forwarded_body: BodyParam;
+};
+
 /** Columns a list row needs: everything except headers and bodies. */
 export const SUMMARY_COLUMNS = ROW_COLUMNS.filter(
   (c) => !c.endsWith('_headers') && !c.endsWith('_body') && c !== 'assembled',
 );
 
-const bytes = (s: string | null): number => (s === null ? 0 : Buffer.byteLength(s, 'utf8'));
+const bytes = (s: string | Buffer | null): number => (s === null ? 0 : typeof s === 'string' ? Buffer.byteLength(s, 'utf8') : s.length);
 const bool = (b: unknown): number => (b ? 1 : 0);
 /** Timings may come from performance.now() differences; the columns hold whole milliseconds. */
 const ms = (n: number | null | undefined): number | null =>
@@ -59,9 +72,32 @@ const int = (n: number | null | undefined): number | null =>
   typeof n === 'number' && Number.isFinite(n) ? Math.trunc(n) : null;
 const str = (s: unknown): string | null => (typeof s === 'string' ? s : null);
 
-export function toRow(r: ExchangeRecord): ExchangeRow {
-  const originalBody = str(r.originalBody);
-  const forwardedBody = str(r.forwardedBody);
+/**
+ * Bytes stay bytes when they are valid UTF-8, so the stored text is exactly what decoding
+ * them would give; anything else is decoded here, with the decoder's replacement characters.
+ */
+function body(v: unknown): BodyParam {
+  if (typeof v === 'string') return v;
+  if (!(v instanceof Uint8Array)) return null;
+  // Arrives from the main thread as a plain Uint8Array: view it as a Buffer without copying.
+  const buf = Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  return isUtf8(buf) ? buf : buf.toString('utf8');
+}
+
+function bodyText(v: BodyParam): string | null {
+  return v === null || typeof v === 'string' ? v : v.toString('utf8');
+}
+
+function sameBody(a: BodyParam, b: BodyParam): boolean {
+  if (a === b) return true;
+  if (a === null || b === null) return false;
+  if (typeof a !== 'string' && typeof b !== 'string') return a.equals(b);
+  return bodyText(a) === bodyText(b);
+}
+
+export function toRow(r: QueuedRecord): InsertRow {
+  const originalBody = body(r.originalBody);
+  const forwardedBody = r.forwardedBody === r.originalBody ? originalBody : body(r.forwardedBody);
   const responseBody = str(r.responseBody);
   const assembled = str(r.assembled);
   return {
@@ -106,10 +142,10 @@ export interface FtsRow {
 
 /** The text indexed for a row. The forwarded body is skipped when it equals the original
  * (no modifier): indexing it twice would double the index for no new matches. */
-export function toFtsRow(row: ExchangeRow): FtsRow {
+export function toFtsRow(row: InsertRow): FtsRow {
   return {
-    original: searchableText(row.original_body),
-    forwarded: row.forwarded_body === row.original_body ? null : searchableText(row.forwarded_body),
+    original: searchableText(bodyText(row.original_body)),
+    forwarded: sameBody(row.forwarded_body, row.original_body) ? null : searchableText(bodyText(row.forwarded_body)),
     response: searchableText(row.assembled ?? row.response_body),
   };
 }

@@ -7,9 +7,9 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ExchangeRecord, RetentionSettings } from '../types.js';
+import type { RetentionSettings } from '../types.js';
 import { deserializeError, HistoryError } from './errors.js';
-import type { Change, FromWorker, ToWorker, WorkerInit, WriteOp } from './protocol.js';
+import type { Change, FromWorker, QueuedRecord, ToWorker, WorkerInit, WriteOp } from './protocol.js';
 
 /** Records held while no writer is running are capped; beyond this the oldest are dropped (and reported).
  * A running writer is not capped: its messages are already in flight, and a burst must not lose rows. */
@@ -84,7 +84,7 @@ export class WriterClient {
     return this.#worker;
   }
 
-  add(record: ExchangeRecord): void {
+  add(record: QueuedRecord): void {
     if (this.#closed) {
       this.#report(new HistoryError('HISTORY_CLOSED', `History is closed; exchange ${record?.id} was not stored.`));
       return;

@@ -4,9 +4,8 @@
  * operations (delete, clear, retention) first commit what is queued so order is kept.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ExchangeRecord } from '../types.js';
 import { serializeError } from './errors.js';
-import type { Change, FromWorker, ToWorker, WorkerInit, WriteOp } from './protocol.js';
+import type { Change, FromWorker, QueuedRecord, ToWorker, WorkerInit, WriteOp } from './protocol.js';
 import { openWriteDatabase, type Db } from './schema.js';
 import { HistoryWriter } from './writer.js';
 
@@ -37,11 +36,11 @@ const opened = open();
 if (opened) serve(opened.db, opened.writer);
 
 function serve(db: Db, writer: HistoryWriter): void {
-  let queue: Array<{ seq: number; record: ExchangeRecord }> = [];
+  let queue: Array<{ seq: number; record: QueuedRecord }> = [];
   let queuedChars = 0;
   let timer: NodeJS.Timeout | null = null;
 
-  function approxChars(r: ExchangeRecord): number {
+  function approxChars(r: QueuedRecord): number {
     return (r.originalBody?.length ?? 0) + (r.forwardedBody?.length ?? 0) + (r.responseBody?.length ?? 0) + (r.assembled?.length ?? 0);
   }
 

@@ -3,8 +3,9 @@
  * retention, delete and clear. Synchronous and single-connection; the writer worker runs
  * it off the main thread, and tests can drive it directly.
  */
-import type { ExchangeRecord, RetentionSettings } from '../types.js';
-import { ROW_COLUMNS, toFtsRow, toRow } from './rows.js';
+import type { RetentionSettings } from '../types.js';
+import type { QueuedRecord } from './protocol.js';
+import { BODY_COLUMNS, ROW_COLUMNS, toFtsRow, toRow } from './rows.js';
 import type { Db } from './schema.js';
 
 const DAY_MS = 86_400_000;
@@ -48,8 +49,10 @@ export class HistoryWriter {
   constructor(db: Db, retention: RetentionSettings) {
     this.#db = db;
     this.#retention = retention;
+    // A body queued as UTF-8 bytes binds as a blob; CAST makes it the same text without a copy through JS.
+    const value = (c: string): string => (BODY_COLUMNS.has(c) ? `CAST(@${c} AS TEXT)` : `@${c}`);
     this.#insert = db.prepare<unknown[], { seq: number }>(
-      `INSERT INTO exchanges (${ROW_COLUMNS.join(', ')}) VALUES (${ROW_COLUMNS.map((c) => '@' + c).join(', ')})
+      `INSERT INTO exchanges (${ROW_COLUMNS.join(', ')}) VALUES (${ROW_COLUMNS.map(value).join(', ')})
        ON CONFLICT(id) DO NOTHING RETURNING seq`,
     );
     this.#insertFts = db.prepare(
@@ -67,7 +70,7 @@ export class HistoryWriter {
 
   /** Stores a batch in one transaction. A record that fails alone is dropped and reported
    * instead of taking the batch down with it. Retention is the caller's next step (prune). */
-  insertBatch(records: readonly ExchangeRecord[]): BatchResult {
+  insertBatch(records: readonly QueuedRecord[]): BatchResult {
     const ids: string[] = [];
     const failures: BatchResult['failures'] = [];
     try {
@@ -94,7 +97,7 @@ export class HistoryWriter {
     return { ids, failures };
   }
 
-  #insertOne(record: ExchangeRecord): void {
+  #insertOne(record: QueuedRecord): void {
     const row = toRow(record);
     const inserted = this.#insert.get(row);
     // No row back means the id is already stored: a resend of a batch that had committed.
