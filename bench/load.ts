@@ -114,6 +114,8 @@ export interface StreamResult {
   elapsedMs: number;
   /** Per-delta delivery delay, upstream send to client receipt (ms). */
   delay: Percentiles;
+  /** Every delay measured, for pooling rounds. */
+  delays: number[];
 }
 
 const STAMP = /\[t=(\d+)\]/g;
@@ -168,5 +170,5 @@ export async function runStreams(o: StreamOptions): Promise<StreamResult> {
   }
   await Promise.all(Array.from({ length: o.concurrency }, worker));
   agent.destroy();
-  return { streams: o.streams, errors, elapsedMs: nowMs() - t0, delay: percentiles(delays) };
+  return { streams: o.streams, errors, elapsedMs: nowMs() - t0, delay: percentiles(delays), delays };
 }
