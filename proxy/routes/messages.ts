@@ -4,12 +4,11 @@
  */
 import type Router from '@koa/router';
 import type Koa from 'koa';
-import { parseJsonText, readBody } from '../body.js';
+import { prepareMessagesBody, readBody } from '../body.js';
 import { effectiveModifierText } from '../config.js';
 import { asProxyError } from '../errors.js';
 import { Exchange } from '../exchange.js';
 import { upstreamRequestHeaders } from '../headers.js';
-import { applyModifier } from '../modifier.js';
 import { open, relay, sendError, watchClient } from '../relay.js';
 import type { ProxyRuntime } from '../runtime.js';
 
@@ -23,17 +22,16 @@ export async function handleMessages(rt: ProxyRuntime, ctx: Koa.Context): Promis
     let forwarded: Buffer;
     try {
       raw = await readBody(ctx.req, config.bodyLimitBytes);
-      const parsed = parseJsonText(raw.toString('utf8'));
-      const result = applyModifier(parsed, effectiveModifierText(config));
-      forwarded = result.modified ? Buffer.from(JSON.stringify(result.body)) : raw;
+      const prepared = prepareMessagesBody(raw, effectiveModifierText(config));
+      forwarded = prepared.forwarded;
       // The history gets the bytes, not decoded copies: decoding a big body costs more than
       // parsing it, and two JS strings held for a whole stream are four times its size.
       ex.begin({
-        model: typeof parsed.model === 'string' ? parsed.model : null,
-        stream: parsed.stream === true,
+        model: prepared.model,
+        stream: prepared.stream,
         originalBody: raw,
         forwardedBody: forwarded,
-        modified: result.modified,
+        modified: prepared.modified,
       });
     } catch (e) {
       const err = asProxyError(e);
