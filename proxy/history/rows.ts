@@ -3,7 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import type { ExchangeRecord, ExchangeSummary, Usage } from '../types.js';
 import { HistoryError } from './errors.js';
 import type { QueuedRecord } from './protocol.js';
-import { searchableText } from './search-text.js';
+import { searchableBytes, searchableText } from './search-text.js';
 
 /** Parameters of the insert statement, named after the columns. */
 export interface ExchangeRow {
@@ -88,6 +88,10 @@ function bodyText(v: BodyParam): string | null {
   return v === null || typeof v === 'string' ? v : v.toString('utf8');
 }
 
+function searchableBody(v: BodyParam): string | null {
+  return v === null || typeof v === 'string' ? searchableText(v) : searchableBytes(v);
+}
+
 function sameBody(a: BodyParam, b: BodyParam): boolean {
   if (a === b) return true;
   if (a === null || b === null) return false;
@@ -144,8 +148,8 @@ export interface FtsRow {
  * (no modifier): indexing it twice would double the index for no new matches. */
 export function toFtsRow(row: InsertRow): FtsRow {
   return {
-    original: searchableText(bodyText(row.original_body)),
-    forwarded: sameBody(row.forwarded_body, row.original_body) ? null : searchableText(bodyText(row.forwarded_body)),
+    original: searchableBody(row.original_body),
+    forwarded: sameBody(row.forwarded_body, row.original_body) ? null : searchableBody(row.forwarded_body),
     response: searchableText(row.assembled ?? row.response_body),
   };
 }

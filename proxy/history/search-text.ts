@@ -2,6 +2,8 @@
  * What goes into the full-text index, and how user input becomes an FTS5 query.
  * Pure functions: the writer calls the first, the reader the second.
  */
+import { isUtf8 } from 'node:buffer';
+import { fromBinary, onlyAsciiEscapes } from '../binary-json.js';
 
 /** Per-field cap on indexed text (characters): bounds index size and insert cost for huge bodies. */
 export const FTS_FIELD_CAP = 256 * 1024;
@@ -28,6 +30,34 @@ export function searchableText(body: string | null | undefined, cap = FTS_FIELD_
   }
   text ??= body;
   return text.length > cap ? text.slice(0, cap) : text;
+}
+
+/**
+ * searchableText of UTF-8 bytes, without decoding a JSON body whole: parsed as binary JSON
+ * (see binary-json.ts), only the string values kept are decoded, and mostly they are ASCII.
+ * Exactly searchableText(bytes.toString('utf8')); whatever the shortcut cannot vouch for
+ * (invalid UTF-8, non-ASCII escapes, not a JSON object or array) takes that road itself.
+ */
+export function searchableBytes(bytes: Buffer, cap = FTS_FIELD_CAP): string | null {
+  // A body this size decodes to at most as many characters, so searchableText would parse it too.
+  if (bytes.length > 0 && bytes.length <= PARSE_LIMIT && isUtf8(bytes)) {
+    const binary = bytes.toString('latin1');
+    if (onlyAsciiEscapes(binary)) {
+      let value: unknown = null;
+      try {
+        value = JSON.parse(binary);
+      } catch {
+        // Not JSON: SSE or plain text, handled below.
+      }
+      if (value !== null && typeof value === 'object') {
+        const out: string[] = [];
+        collectStrings(value, out, fromBinary);
+        const text = out.join('\n');
+        return text.length > cap ? text.slice(0, cap) : text;
+      }
+    }
+  }
+  return searchableText(bytes.toString('utf8'), cap);
 }
 
 function fromJson(body: string): string | null {
@@ -92,13 +122,14 @@ function collectSse(value: unknown, parts: SsePart, key: string | undefined, inD
   }
 }
 
-function collectStrings(value: unknown, out: string[]): void {
+function collectStrings(value: unknown, out: string[], decode?: (s: string) => string): void {
   if (typeof value === 'string') {
-    if (!isOpaque(value)) out.push(value);
+    const s = decode ? decode(value) : value;
+    if (!isOpaque(s)) out.push(s);
   } else if (Array.isArray(value)) {
-    for (const item of value) collectStrings(item, out);
+    for (const item of value) collectStrings(item, out, decode);
   } else if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) collectStrings(v, out);
+    for (const v of Object.values(value)) collectStrings(v, out, decode);
   }
 }
 
