@@ -159,10 +159,11 @@ export class Exchange {
     r.durationMs = this.#elapsed();
     if (!this.#started) this.begin({ model: null, stream: false, originalBody: null, forwardedBody: null, modified: false });
 
-    const text = this.#chunks.length ? Buffer.concat(this.#chunks).toString('utf8') : null;
+    // Kept as bytes for the history (stored as the same text); decoded here only to read a JSON answer.
+    const bytes = this.#chunks.length ? Buffer.concat(this.#chunks) : null;
     this.#chunks = [];
-    r.responseBody = text;
-    this.#summarize(text);
+    r.responseBody = bytes;
+    this.#summarize(bytes);
 
     if (end.error) {
       const err = end.error;
@@ -199,7 +200,7 @@ export class Exchange {
   }
 
   /** Fills model, usage, stop reason and error from what came back. */
-  #summarize(text: string | null): void {
+  #summarize(bytes: Buffer | null): void {
     const r = this.#record;
     if (this.#assembler) {
       const a = this.#assembler.end();
@@ -214,10 +215,10 @@ export class Exchange {
       }
       return;
     }
-    if (!text || r.responseTruncated || !(r.responseHeaders['content-type'] ?? '').includes('json')) return;
+    if (!bytes?.length || r.responseTruncated || !(r.responseHeaders['content-type'] ?? '').includes('json')) return;
     let body: unknown;
     try {
-      body = JSON.parse(text);
+      body = JSON.parse(bytes.toString('utf8'));
     } catch {
       return;
     }

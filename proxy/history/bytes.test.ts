@@ -85,3 +85,26 @@ describe('request bodies queued as bytes', () => {
     expect((await history.list({ text: '日本語' })).items.map((i) => i.id)).toEqual(['mod']);
   });
 });
+
+describe('response bodies queued as bytes', () => {
+  it('stores SSE and JSON responses as their text, a cut multi-byte character decoded as before, and indexes them', async () => {
+    const { history, errors } = await setup();
+    const sse = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Grüße ✓ wombat"}}\n\n';
+    const json = JSON.stringify({ type: 'message', content: [{ type: 'text', text: 'kängurus — quokka' }] });
+    const cut = Buffer.from('{"text":"half ✓').subarray(0, -1);
+    history.add({ ...makeRecord({ id: 'sse', stream: true }), responseBody: Buffer.from(sse) });
+    history.add({ ...makeRecord({ id: 'json' }), responseBody: Buffer.from(json) });
+    history.add({ ...makeRecord({ id: 'cut', responseTruncated: true }), responseBody: cut });
+    history.add({ ...makeRecord({ id: 'empty' }), responseBody: Buffer.alloc(0) });
+    await history.flush();
+    expect((await history.get('sse'))?.responseBody).toBe(sse);
+    expect((await history.get('json'))?.responseBody).toBe(json);
+    expect((await history.get('cut'))?.responseBody).toBe(cut.toString('utf8'));
+    expect((await history.get('empty'))?.responseBody).toBe('');
+    expect((await history.list({ text: 'wombat' })).items.map((i) => i.id)).toEqual(['sse']);
+    expect((await history.list({ text: 'quokka' })).items.map((i) => i.id)).toEqual(['json']);
+    const sizes = Object.fromEntries((await history.list({})).items.map((i) => [i.id, i.sizes.response]));
+    expect(sizes).toMatchObject({ sse: Buffer.byteLength(sse), json: Buffer.byteLength(json), empty: 0 });
+    expect(errors).toEqual([]);
+  });
+});

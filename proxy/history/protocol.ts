@@ -3,16 +3,17 @@ import type { ExchangeRecord, RetentionSettings } from '../types.js';
 import type { SerializedError } from './errors.js';
 
 /**
- * A request body as queued: text, or the UTF-8 bytes it arrived as. Bytes are stored as
+ * A body as queued: text, or the UTF-8 bytes it arrived as. Bytes are stored as
  * the same text without the main thread decoding them (decoding 100 KB of non-ASCII UTF-8
  * takes longer than parsing it) and cross to the worker at half the size of a JS string.
  */
 export type BodyValue = string | Uint8Array | null;
 
-/** What `History.add` takes: an ExchangeRecord whose request bodies may still be bytes. */
-export type QueuedRecord = Omit<ExchangeRecord, 'originalBody' | 'forwardedBody'> & {
+/** What `History.add` takes: an ExchangeRecord whose request and response bodies may still be bytes. */
+export type QueuedRecord = Omit<ExchangeRecord, 'originalBody' | 'forwardedBody' | 'responseBody'> & {
   originalBody: BodyValue;
   forwardedBody: BodyValue;
+  responseBody: BodyValue;
 };
 
 export interface WorkerInit {

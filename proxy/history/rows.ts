@@ -48,14 +48,15 @@ export const ROW_COLUMNS = [
 ] as const satisfies readonly (keyof ExchangeRow)[];
 
 /** Columns that may be bound as UTF-8 bytes; the insert casts them to TEXT. */
-export const BODY_COLUMNS: ReadonlySet<string> = new Set(['original_body', 'forwarded_body']);
+export const BODY_COLUMNS: ReadonlySet<string> = new Set(['original_body', 'forwarded_body', 'response_body']);
 
 type BodyParam = string | Buffer | null;
 
-/** Insert parameters: as a row, but request bodies may still be (valid) UTF-8 bytes. */
-export type InsertRow = Omit<ExchangeRow, 'original_body' | 'forwarded_body'> & {
+/** Insert parameters: as a row, but bodies may still be (valid) UTF-8 bytes. */
+export type InsertRow = Omit<ExchangeRow, 'original_body' | 'forwarded_body' | 'response_body'> & {
   original_body: BodyParam;
   forwarded_body: BodyParam;
+  response_body: BodyParam;
 };
 
 /** Columns a list row needs: everything except headers and bodies. */
@@ -79,6 +80,8 @@ const str = (s: unknown): string | null => (typeof s === 'string' ? s : null);
 function body(v: unknown): BodyParam {
   if (typeof v === 'string') return v;
   if (!(v instanceof Uint8Array)) return null;
+  // A zero-length blob could bind as NULL; the empty text is what it means.
+  if (v.byteLength === 0) return '';
   // Arrives from the main thread as a plain Uint8Array: view it as a Buffer without copying.
   const buf = Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
   return isUtf8(buf) ? buf : buf.toString('utf8');
@@ -102,7 +105,7 @@ function sameBody(a: BodyParam, b: BodyParam): boolean {
 export function toRow(r: QueuedRecord): InsertRow {
   const originalBody = body(r.originalBody);
   const forwardedBody = r.forwardedBody === r.originalBody ? originalBody : body(r.forwardedBody);
-  const responseBody = str(r.responseBody);
+  const responseBody = body(r.responseBody);
   const assembled = str(r.assembled);
   return {
     id: r.id,
@@ -150,7 +153,7 @@ export function toFtsRow(row: InsertRow): FtsRow {
   return {
     original: searchableBody(row.original_body),
     forwarded: sameBody(row.forwarded_body, row.original_body) ? null : searchableBody(row.forwarded_body),
-    response: searchableText(row.assembled ?? row.response_body),
+    response: row.assembled !== null ? searchableText(row.assembled) : searchableBody(row.response_body),
   };
 }
 
