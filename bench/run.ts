@@ -2,10 +2,17 @@
  * `npm run bench`: Addendum (modifier and history on) side by side with a bare node:http
  * forwarder, in one run, against the same fake upstream. Every server is its own child
  * process; this process only generates load and measures. Runs alternate between the two
- * forwarders and the table shows the median of the rounds.
+ * forwarders; throughput and latency show the median of the rounds, stream delays are
+ * pooled over the rounds. The throughput target is checked on requests/s including the
+ * time the history writer needs afterwards to commit its backlog: a rate the writer cannot
+ * keep up with is not sustainable, it only grows memory.
+ *
+ * The load generator, the fake upstream and the server under test share the machine's
+ * cores, so absolute numbers depend on it; the ratios are what the targets are about.
  *
  * Flags: --quick (one short round), --profile (Addendum children under --cpu-prof; the
- * folder is printed; read it with dist/bench/profile-summary.js). Exits 0 whatever the numbers: targets are read, not asserted.
+ * folder is printed; read it with dist/bench/profile-summary.js). Exits 0 whatever the
+ * numbers: targets are read, not asserted.
  */
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
