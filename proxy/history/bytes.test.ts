@@ -73,14 +73,14 @@ describe('request bodies queued as bytes', () => {
     expect((await history.list({})).items[0]?.sizes.original).toBe(Buffer.byteLength(broken.toString('utf8')));
   });
 
-  it('indexes byte bodies for search, the forwarded one only when it differs', async () => {
+  it('indexes byte bodies for search; the forwarded body (original + appended text) is not indexed', async () => {
     const { history } = await setup();
     history.add({ ...makeRecord({ id: 'mod', modified: true }), originalBody: Buffer.from(original), forwardedBody: Buffer.from(forwarded) });
     const same = Buffer.from(JSON.stringify({ messages: [{ role: 'user', content: 'platypus café' }] }));
     history.add({ ...makeRecord({ id: 'same' }), originalBody: same, forwardedBody: Buffer.from(same) });
     await history.flush();
     expect((await history.list({ text: 'zebrafish' })).items.map((i) => i.id)).toEqual(['mod']);
-    expect((await history.list({ text: 'okapi' })).items.map((i) => i.id)).toEqual(['mod']);
+    expect((await history.list({ text: 'okapi' })).items).toEqual([]);
     expect((await history.list({ text: 'café' })).items.map((i) => i.id).sort()).toEqual(['mod', 'same']);
     expect((await history.list({ text: '日本語' })).items.map((i) => i.id)).toEqual(['mod']);
   });
