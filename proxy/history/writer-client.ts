@@ -14,6 +14,13 @@ import type { Change, FromWorker, QueuedRecord, ToWorker, WorkerInit, WriteOp } 
 /** Records held while no writer is running are capped; beyond this the oldest are dropped (and reported).
  * A running writer is not capped: its messages are already in flight, and a burst must not lose rows. */
 const MAX_OUTBOX_CHARS = 256 * 1024 * 1024;
+/**
+ * Past this backlog (the writer is slower than traffic, e.g. a burst of 100 KB prompts),
+ * new rows are still written but without their bodies, so memory stays bounded while the
+ * history keeps every exchange's timings, status and usage. The placeholder says why.
+ */
+export const SHED_BODIES_ABOVE_CHARS = 64 * 1024 * 1024;
+export const SHED_BODY_TEXT = '[not stored: the history writer was overloaded when this exchange finished]';
 const RESTART_MAX_DELAY_MS = 5_000;
 /** close() waits this long for queued records before giving up on them. */
 const CLOSE_FLUSH_TIMEOUT_MS = 30_000;
@@ -89,9 +96,36 @@ export class WriterClient {
       this.#report(new HistoryError('HISTORY_CLOSED', `History is closed; exchange ${record?.id} was not stored.`));
       return;
     }
-    const message: Pending = { t: 'add', seq: this.#seq + 1, record };
+    const message: Pending = { t: 'add', seq: this.#seq + 1, record: this.#shedIfOverloaded(record) };
     if (this.#worker && !this.#post(this.#worker, message)) return;
     this.#enqueue(message);
+  }
+
+  #shedding = false;
+
+  #shedIfOverloaded(record: QueuedRecord): QueuedRecord {
+    if (this.#outboxChars <= SHED_BODIES_ABOVE_CHARS) {
+      this.#shedding = false;
+      return record;
+    }
+    if (!this.#shedding) {
+      this.#shedding = true;
+      this.#report(
+        new HistoryError(
+          'HISTORY_WRITE_FAILED',
+          `History writer is ${Math.round(this.#outboxChars / 1048576)} MB behind; exchanges are recorded without bodies until it catches up.`,
+        ),
+      );
+    }
+    const shed = (body: QueuedRecord['originalBody']): QueuedRecord['originalBody'] => (body === null ? null : SHED_BODY_TEXT);
+    return {
+      ...record,
+      originalBody: shed(record.originalBody),
+      forwardedBody: shed(record.forwardedBody),
+      responseBody: shed(record.responseBody),
+      assembled: null,
+      responseTruncated: record.responseBody !== null || record.responseTruncated,
+    };
   }
 
   request(op: WriteOp): Promise<unknown> {

@@ -1,0 +1,42 @@
+/**
+ * A writer that falls behind must not grow memory without bound: past the backlog limit
+ * rows keep their facts and lose their bodies, with one report per overload episode.
+ */
+import { afterEach, expect, it } from 'vitest';
+import { openHistory, type History } from './index.js';
+import { makeRecord, tempDir } from './testing.js';
+import { SHED_BODIES_ABOVE_CHARS, SHED_BODY_TEXT } from './writer-client.js';
+
+let history: History | null = null;
+let cleanup: (() => void) | null = null;
+afterEach(async () => {
+  await history?.close();
+  cleanup?.();
+});
+
+it('stores rows without bodies while the backlog is over the limit, then with bodies again', async () => {
+  const t = tempDir();
+  cleanup = t.cleanup;
+  const errors: Error[] = [];
+  history = await openHistory({ dataDir: t.dir, retention: { maxRows: 1000, maxAgeDays: 365 }, onError: (e) => errors.push(e) });
+  const body = JSON.stringify({ messages: [{ role: 'user', content: 'x'.repeat(1024 * 1024) }] });
+  const count = Math.ceil(SHED_BODIES_ABOVE_CHARS / body.length) + 10;
+  // One synchronous burst: the writer cannot confirm anything until it is over.
+  for (let i = 0; i < count; i++) {
+    history.add(makeRecord({ id: `r${String(i).padStart(4, '0')}`, originalBody: body, forwardedBody: body, responseBody: '{"ok":true}', usage: { input: i, output: 1, cacheRead: 0, cacheCreation: 0 } }));
+  }
+  await history.flush();
+
+  const first = await history.get('r0000');
+  expect(first?.originalBody).toBe(body);
+  const last = await history.get(`r${String(count - 1).padStart(4, '0')}`);
+  expect(last).toMatchObject({ originalBody: SHED_BODY_TEXT, forwardedBody: SHED_BODY_TEXT, responseBody: SHED_BODY_TEXT, responseTruncated: true });
+  expect(last?.usage?.input).toBe(count - 1);
+  expect((await history.list({ limit: 500 })).items).toHaveLength(count);
+  expect(errors.filter((e) => /recorded without bodies/.test(e.message))).toHaveLength(1);
+
+  // Once the writer has caught up, bodies are kept again.
+  history.add(makeRecord({ id: 'after', originalBody: body }));
+  await history.flush();
+  expect((await history.get('after'))?.originalBody).toBe(body);
+});
