@@ -137,7 +137,7 @@ describe('writing and reading back', () => {
     expect(await history.get('frac')).toMatchObject({ ttfbMs: 13, durationMs: 99, startedAt: 1_750_000_000_001 });
   });
 
-  it('add returns synchronously and commits 2000 records with 50 KB bodies', async () => {
+  it('add returns synchronously and commits all of 2000 records with 50 KB bodies', async () => {
     const { history, errors, changes } = await setup();
     const body = JSON.stringify({ messages: [{ role: 'user', content: 'lorem ipsum '.repeat(4300) }] });
     expect(body.length).toBeGreaterThan(50_000);
@@ -147,7 +147,10 @@ describe('writing and reading back', () => {
       expect(result).toBeUndefined();
     }
     await history.flush();
-    expect(errors).toEqual([]);
+    // 300 MB in one synchronous burst is past the backlog limit: every row is written, the
+    // later ones without bodies, and that is reported once (see backlog.test.ts).
+    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/recorded without bodies/)]);
+    expect((await history.get('bulk-0'))?.originalBody).toBe(body);
     expect(countRows(history.file)).toBe(2000);
     const page = await history.list({ limit: 10_000 });
     expect(page.items).toHaveLength(500);
