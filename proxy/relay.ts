@@ -78,6 +78,59 @@ export async function open(
   }
 }
 
+export const clientAborted = (): ProxyError =>
+  new ProxyError('CLIENT_ABORTED', 'Client closed the connection mid-response.', { status: 499 });
+
+export interface PumpHooks {
+  /** What to write for each upstream chunk; the chunk itself when absent. */
+  write?(chunk: Buffer): string | Buffer;
+  /** Written last when upstream ends. */
+  end?(): string | undefined;
+  /** Written last when upstream fails mid-body; null resets the connection instead. */
+  fail(err: ProxyError): string | null;
+}
+
+/**
+ * Moves an upstream body to the client as it arrives, with backpressure, a copy of each
+ * upstream chunk to the recorder, and one ending for each way it can end: upstream done,
+ * upstream failed, or the client gone. Resolves when the exchange is over.
+ */
+export function pump(res: Koa.Context['res'], ex: Exchange, up: UpstreamResponse, client: AbortController, hooks: PumpHooks): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const body = up.body;
+    const onAbort = (): void => {
+      body.destroy();
+      ex.finish({ error: clientAborted(), outcome: 'client_aborted' });
+      resolve();
+    };
+    if (client.signal.aborted) return onAbort();
+    client.signal.addEventListener('abort', onAbort, { once: true });
+
+    body.on('data', (chunk: Buffer) => {
+      const out = hooks.write ? hooks.write(chunk) : chunk;
+      if (out.length > 0 && !res.write(out)) body.pause();
+      ex.chunk(chunk);
+    });
+    res.on('drain', () => body.resume());
+    body.once('end', () => {
+      client.signal.removeEventListener('abort', onAbort);
+      res.end(hooks.end?.());
+      ex.finish();
+      resolve();
+    });
+    body.once('error', (e) => {
+      client.signal.removeEventListener('abort', onAbort);
+      if (client.signal.aborted) return;
+      const err = mapUpstreamError(e);
+      const last = res.writableEnded ? null : hooks.fail(err);
+      if (last === null) res.destroy();
+      else res.end(last);
+      ex.finish({ error: err, outcome: 'upstream_error' });
+      resolve();
+    });
+  });
+}
+
 /** Relays an opened upstream response byte for byte; resolves when the exchange is over. */
 export function relay(ctx: Koa.Context, ex: Exchange, up: UpstreamResponse, client: AbortController): Promise<void> {
   const res = ctx.res;
@@ -87,42 +140,13 @@ export function relay(ctx: Koa.Context, ex: Exchange, up: UpstreamResponse, clie
   const isSse = (headerValue(up.headers, 'content-type') ?? '').startsWith('text/event-stream');
   // Headers go out now: a client waiting on a slow first event should see the 200 at once.
   if (isSse) res.flushHeaders();
-
-  return new Promise<void>((resolve) => {
-    const body = up.body;
-    const onAbort = (): void => {
-      body.destroy();
-      ex.finish({ error: new ProxyError('CLIENT_ABORTED', 'Client closed the connection mid-response.', { status: 499 }), outcome: 'client_aborted' });
-      resolve();
-    };
-    if (client.signal.aborted) return onAbort();
-    client.signal.addEventListener('abort', onAbort, { once: true });
-
-    body.on('data', (chunk: Buffer) => {
-      if (!res.write(chunk)) body.pause();
-      ex.chunk(chunk);
-    });
-    res.on('drain', () => body.resume());
-    body.once('end', () => {
-      client.signal.removeEventListener('abort', onAbort);
-      res.end();
-      ex.finish();
-      resolve();
-    });
-    body.once('error', (e) => {
-      client.signal.removeEventListener('abort', onAbort);
-      if (client.signal.aborted) return;
-      const err = mapUpstreamError(e);
-      if (isSse && !res.writableEnded) {
-        const frame = sseErrorFrame(err);
-        res.end(frame);
-        ex.chunk(Buffer.from(frame));
-      } else {
-        // A JSON body cut short cannot be repaired; a reset tells the client it is incomplete.
-        res.destroy();
-      }
-      ex.finish({ error: err, outcome: 'upstream_error' });
-      resolve();
-    });
+  return pump(res, ex, up, client, {
+    fail(err) {
+      // A JSON body cut short cannot be repaired; a reset tells the client it is incomplete.
+      if (!isSse) return null;
+      const frame = sseErrorFrame(err);
+      ex.chunk(Buffer.from(frame));
+      return frame;
+    },
   });
 }

@@ -9,7 +9,7 @@ import type Router from '@koa/router';
 import type Koa from 'koa';
 import { parseJsonObject, readBody } from '../body.js';
 import { effectiveModifierText } from '../config.js';
-import { asProxyError, errors, ProxyError, toOpenAIErrorBody } from '../errors.js';
+import { asProxyError, errors, toOpenAIErrorBody } from '../errors.js';
 import { Exchange } from '../exchange.js';
 import { headerValue } from '../headers.js';
 import { applyModifier } from '../modifier.js';
@@ -19,11 +19,9 @@ import { MODELS_LIST_QUERY, translateModel, translateModelList } from '../openai
 import { translateRequest, type TranslatedRequest } from '../openai/request.js';
 import { translateResponse } from '../openai/response.js';
 import { createStreamTranslator } from '../openai/stream.js';
-import { open, sendError, watchClient } from '../relay.js';
+import { clientAborted, open, pump, sendError, watchClient } from '../relay.js';
 import type { ProxyRuntime } from '../runtime.js';
 import { mapUpstreamError, type UpstreamResponse } from '../upstream.js';
-
-const aborted = (): ProxyError => new ProxyError('CLIENT_ABORTED', 'Client closed the connection mid-response.', { status: 499 });
 
 function isSse(up: UpstreamResponse): boolean {
   return (headerValue(up.headers, 'content-type') ?? '').startsWith('text/event-stream');
@@ -39,7 +37,7 @@ function relayBuffered(ctx: Koa.Context, ex: Exchange, up: UpstreamResponse, cli
     const parts: Buffer[] = [];
     const onAbort = (): void => {
       up.body.destroy();
-      ex.finish({ error: aborted(), outcome: 'client_aborted' });
+      ex.finish({ error: clientAborted(), outcome: 'client_aborted' });
       resolve();
     };
     if (client.signal.aborted) return onAbort();
@@ -77,42 +75,16 @@ function relayBuffered(ctx: Koa.Context, ex: Exchange, up: UpstreamResponse, cli
 /** Translates an upstream SSE stream chunk by chunk, writing each translation as it is made. */
 function relayStream(ctx: Koa.Context, ex: Exchange, up: UpstreamResponse, client: AbortController, req: TranslatedRequest): Promise<void> {
   const res = ctx.res;
-  const body = up.body;
   const translator = createStreamTranslator({ model: req.model, includeUsage: req.includeUsage });
   ex.responseStarted(up.status, up.headers);
   ctx.respond = false;
   res.writeHead(up.status, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...openAIResponseHeaders(up.headers) });
   res.flushHeaders();
 
-  return new Promise<void>((resolve) => {
-    const onAbort = (): void => {
-      body.destroy();
-      ex.finish({ error: aborted(), outcome: 'client_aborted' });
-      resolve();
-    };
-    if (client.signal.aborted) return onAbort();
-    client.signal.addEventListener('abort', onAbort, { once: true });
-
-    body.on('data', (chunk: Buffer) => {
-      const out = translator.push(chunk);
-      if (out && !res.write(out)) body.pause();
-      ex.chunk(chunk);
-    });
-    res.on('drain', () => body.resume());
-    body.once('end', () => {
-      client.signal.removeEventListener('abort', onAbort);
-      res.end(translator.end());
-      ex.finish();
-      resolve();
-    });
-    body.once('error', (e) => {
-      client.signal.removeEventListener('abort', onAbort);
-      if (client.signal.aborted) return;
-      const err = mapUpstreamError(e);
-      if (!res.writableEnded) res.end(translator.fail(toOpenAIErrorBody(err).error));
-      ex.finish({ error: err, outcome: 'upstream_error' });
-      resolve();
-    });
+  return pump(res, ex, up, client, {
+    write: (chunk) => translator.push(chunk),
+    end: () => translator.end(),
+    fail: (err) => translator.fail(toOpenAIErrorBody(err).error),
   });
 }
 
