@@ -3,9 +3,16 @@ import type { ProxyEventMap, ProxyEventName } from './types.js';
 
 type Listener<K extends ProxyEventName> = (payload: ProxyEventMap[K]) => void;
 
-/** A typed facade over EventEmitter so every emit and listener is checked against ProxyEventMap. */
+/**
+ * A typed facade over EventEmitter so every emit and listener is checked against
+ * ProxyEventMap. Events are emitted from inside the request path, so a listener that
+ * throws (a UI bridge, a test) is reported and skipped, never allowed to break a stream.
+ */
 export class ProxyEvents {
   readonly #emitter = new EventEmitter();
+  #onListenerError: (err: unknown, name: ProxyEventName) => void = (err, name) => {
+    process.emitWarning(`addendum: a '${name}' listener threw: ${err instanceof Error ? err.message : String(err)}`);
+  };
 
   constructor() {
     // The UI, the console logger and tests all listen; none of them is a leak.
@@ -22,7 +29,19 @@ export class ProxyEvents {
   }
 
   emit<K extends ProxyEventName>(name: K, payload: ProxyEventMap[K]): void {
-    this.#emitter.emit(name, payload);
+    for (const listener of this.#emitter.rawListeners(name) as Array<Listener<K> & { listener?: Listener<K> }>) {
+      try {
+        // rawListeners keeps once-wrappers, which remove themselves when called.
+        listener.call(this.#emitter, payload);
+      } catch (err) {
+        this.#onListenerError(err, name);
+      }
+    }
+  }
+
+  /** Where listener failures go (default: a process warning). */
+  onListenerError(handler: (err: unknown, name: ProxyEventName) => void): void {
+    this.#onListenerError = handler;
   }
 
   listenerCount(name: ProxyEventName): number {

@@ -79,6 +79,22 @@ describe('history written by the proxy', () => {
     expect((await h.proxy.history.list({})).items).toHaveLength(2);
   });
 
+  it('keeps streaming when a live-event subscriber throws', async () => {
+    h = await startHarness();
+    const failures: string[] = [];
+    h.proxy.events.onListenerError((_err, name) => failures.push(name));
+    for (const name of ['request:start', 'response:start', 'request:finish'] as const) {
+      h.proxy.events.on(name, () => {
+        throw new Error('subscriber bug');
+      });
+    }
+    const msg = await sdk(h.baseUrl).messages.stream({ model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }).finalMessage();
+    expect(msg.content[0]).toMatchObject({ type: 'text' });
+    await h.proxy.history.flush();
+    expect((await h.proxy.history.list({})).items).toHaveLength(1);
+    expect(failures).toEqual(['request:start', 'response:start', 'request:finish']);
+  });
+
   it('emits live events for each exchange', async () => {
     h = await startHarness({ modifierText: '!' });
     const seen: string[] = [];
