@@ -52,7 +52,8 @@ export function mapUpstreamError(err: unknown): ProxyError {
     return errors.upstreamTimeout(what, err);
   }
   if (err instanceof RequestError) {
-    const reason = err.code ? `${err.code} ${err.message.replace(/^[A-Z_]+\s*/, '')}` : err.message;
+    // got's messages usually name the code already ("connect ECONNREFUSED 127.0.0.1:9").
+    const reason = err.code && !err.message.includes(err.code) ? `${err.code}: ${err.message}` : err.message;
     if (err.code === 'ETIMEDOUT') return errors.upstreamTimeout(reason, err);
     return errors.upstreamUnreachable(reason, err);
   }
