@@ -1,34 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { bodyBytes, toDetail } from './detail.js';
+import { makeRecord } from './history/testing.js';
 import type { ExchangeRecord } from './types.js';
 
-function record(bodies: Partial<Pick<ExchangeRecord, 'originalBody' | 'forwardedBody' | 'responseBody' | 'assembled'>>): ExchangeRecord {
-  return {
-    id: 'x1',
-    startedAt: 1,
-    ttfbMs: null,
-    durationMs: null,
-    method: 'POST',
-    path: '/v1/messages',
-    dialect: 'anthropic',
-    model: null,
-    stream: false,
-    status: 200,
-    outcome: 'ok',
-    stopReason: null,
-    usage: null,
-    error: null,
-    userAgent: null,
-    modified: false,
-    requestHeaders: { 'content-type': 'application/json' },
-    originalBody: null,
-    forwardedBody: null,
-    responseHeaders: {},
-    responseBody: null,
-    responseTruncated: false,
-    assembled: null,
-    ...bodies,
-  };
+type Bodies = Partial<Pick<ExchangeRecord, 'originalBody' | 'forwardedBody' | 'responseBody' | 'assembled'>>;
+
+/** A stored exchange with no bodies except the ones given. */
+function record(bodies: Bodies): ExchangeRecord {
+  return makeRecord({ originalBody: null, forwardedBody: null, responseBody: null, assembled: null, ...bodies });
 }
 
 describe('exchange detail', () => {
