@@ -11,6 +11,7 @@ import { ModifierView } from './views/ModifierView.js';
 import { SettingsView } from './views/SettingsView.js';
 import { StatusHeader } from './views/StatusHeader.js';
 import { UsageView } from './views/UsageView.js';
+import { Brand } from './components/Brand.js';
 
 export type ViewId = 'live' | 'history' | 'usage' | 'modifier' | 'settings';
 const VIEWS: Array<{ id: ViewId; label: string }> = [
@@ -27,12 +28,7 @@ export function TokenGate() {
   return (
     <main className="gate">
       <div className="gate-card">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden="true">
-            +
-          </span>
-          Addendum
-        </div>
+        <Brand />
         <h1>Access token needed</h1>
         <p>{TOKEN_HELP}</p>
         <p className="muted">Unless ADDENDUM_CONTROL_TOKEN fixes it, the token changes every time the server starts, so an old link or bookmark stops working.</p>

@@ -6,6 +6,7 @@ import { CopyButton } from '../components/CopyButton.js';
 import { useResource } from '../hooks/useResource.js';
 import { formatInteger } from '../lib/format.js';
 import { throttle } from '../lib/throttle.js';
+import { Brand } from '../components/Brand.js';
 
 /** The address clients should use, even while stopped, so it can be copied ahead of time. */
 export function clientBaseUrl(status: ProxyStatus): string {
@@ -70,12 +71,7 @@ export function StatusHeader() {
 
   return (
     <header className="topbar">
-      <div className="brand">
-        <span className="brand-mark" aria-hidden="true">
-          +
-        </span>
-        Addendum
-      </div>
+      <Brand />
       <div className="status-group">
         <span className={`status-pill ${status ? (running ? 'is-running' : 'is-stopped') : 'is-unknown'}`} data-testid="proxy-status">
           <span className="dot" aria-hidden="true" />
