@@ -6,8 +6,7 @@
  * Run as a forked child: `node dist/bench/bare-forwarder.js <upstream url>`.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { isMain, serveChild, type Served } from './child.js';
+import { isMain, listenLoopback, serveChild, type Served } from './child.js';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
@@ -40,16 +39,7 @@ export async function startBareForwarder(upstreamUrl: string, port = 0): Promise
     });
     req.pipe(up);
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-        agent.destroy();
-      }),
-  };
+  return listenLoopback(server, port, () => agent.destroy());
 }
 
 if (isMain(import.meta.url)) serveChild(() => startBareForwarder(process.argv[2]!));

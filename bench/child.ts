@@ -5,6 +5,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export interface Served {
@@ -20,6 +22,20 @@ type FromChild =
   | { t: 'flushed'; id: number; ms: number }
   | { t: 'memory'; id: number; usage: NodeJS.MemoryUsage }
   | { t: 'failed'; message: string };
+
+/** Listens on loopback and gives the URL and a close that also ends kept-alive sockets. */
+export async function listenLoopback(server: Server, port: number, onClose?: () => void): Promise<Served> {
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        onClose?.();
+      }),
+  };
+}
 
 /** True when `moduleUrl` is the script node was started with. */
 export function isMain(moduleUrl: string): boolean {

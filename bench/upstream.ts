@@ -9,9 +9,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { BENCH_MODEL, deltaWords, messageReply } from './bodies.js';
-import { isMain, serveChild, type Served } from './child.js';
+import { isMain, listenLoopback, serveChild, type Served } from './child.js';
 
 export const STREAM_EVENTS_HEADER = 'x-bench-events';
 export const STREAM_INTERVAL_HEADER = 'x-bench-interval-ms';
@@ -117,15 +116,7 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
 
 export async function startUpstream(port = 0): Promise<Served> {
   const server = createServer({ keepAliveTimeout: 65_000 }, handle);
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listenLoopback(server, port);
 }
 
 if (isMain(import.meta.url)) serveChild(() => startUpstream());
