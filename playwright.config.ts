@@ -3,7 +3,7 @@ import { defineConfig } from '@playwright/test';
 /**
  * Browser tests run in Debian's Chromium (never a downloaded one): `apt-get install -y
  * chromium`, or point CHROMIUM_PATH at another build. The global setup builds the proxy
- * and the dashboard once; the tests drive the real headless server (`dist/proxy/cli.js`).
+ * and the dashboard once; the tests drive the real headless server (`dist/proxy/cli/main.js`).
  */
 export default defineConfig({
   testDir: 'e2e',

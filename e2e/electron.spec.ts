@@ -11,7 +11,7 @@ import { _electron, expect, test, type ElectronApplication, type Page } from '@p
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddendumApi } from '../proxy/contract.js';
+import type { AddendumApi } from '../proxy/contract/operations.js';
 import { electronBinaryPath, electronInfo } from '../scripts/electron-native.mjs';
 import { startFakeUpstream, type FakeUpstream } from '../test/fake-upstream.js';
 import { REPO_ROOT } from './support/paths.js';

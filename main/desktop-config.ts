@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { parseCli } from '../proxy/cli-args.js';
+import { parseCli } from '../proxy/cli/args.js';
 import { defaultConfig, type ProxyConfig } from '../proxy/config.js';
 
 /**

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ProxyStatus } from '../proxy/types.js';
+import type { ProxyStatus } from '../proxy/contract/types.js';
 import type { IpcReply } from './ipc.js';
 import type { TraySnapshot } from './tray.js';
 

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, safeStorage, session, shell, Tray } from 'electron';
-import { createHost, type Host } from '../proxy/host.js';
+import { createHost, type Host } from '../proxy/host/host.js';
 import { desktopConfig, type DesktopConfig } from './desktop-config.js';
 import { forwardEvents, registerIpcHandlers } from './ipc.js';
 import { boundedShutdown, parseLaunchFlags, setupQuit, setupSingleInstance, type QuitController } from './lifecycle.js';

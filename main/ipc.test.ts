@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
-import { HTTP_ROUTES, type ContractEvent } from '../proxy/contract.js';
+import { HTTP_ROUTES, type ContractEvent } from '../proxy/contract/operations.js';
 import { invalidSetting } from '../proxy/settings/errors.js';
 import {
   channelFor,

@@ -1,7 +1,7 @@
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
-import { HTTP_ROUTES, type ContractEvent, type OperationName, type OpResult } from '../proxy/contract.js';
+import { HTTP_ROUTES, type ContractEvent, type OperationName, type OpResult } from '../proxy/contract/operations.js';
 import { toErrorReply } from '../proxy/control/errors.js';
-import type { HostOperations } from '../proxy/host.js';
+import type { HostOperations } from '../proxy/host/host.js';
 import { isOwnPage } from './own-page.js';
 
 /**

@@ -9,7 +9,7 @@
  * main/ipc.ts; main/preload.test.ts checks the two agree.
  */
 import electron = require('electron');
-import type { AddendumApi, ContractEvent, OpArg, OperationName, OpResult } from '../proxy/contract.js';
+import type { AddendumApi, ContractEvent, OpArg, OperationName, OpResult } from '../proxy/contract/operations.js';
 
 type IpcReply<T> = { ok: true; result: T } | { ok: false; error: { code: string; message: string } };
 

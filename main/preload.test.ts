@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it, vi } from 'vitest';
-import type { AddendumApi, ContractEvent } from '../proxy/contract.js';
+import type { AddendumApi, ContractEvent } from '../proxy/contract/operations.js';
 import { ipcError } from '../renderer/api/client.js';
 import { channelFor, EVENTS_CHANNEL, OPERATION_NAMES } from './ipc.js';
 

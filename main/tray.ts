@@ -1,6 +1,6 @@
 import type { Menu, MenuItemConstructorOptions, NativeImage, Tray } from 'electron';
 import { join } from 'node:path';
-import type { ProxyStatus } from '../proxy/types.js';
+import type { ProxyStatus } from '../proxy/contract/types.js';
 
 /**
  * The tray is a pure view of the proxy status: `updateTray(status)` recomputes icon,

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { LogLevel, RetentionSettings } from './types.js';
+import type { LogLevel, RetentionSettings } from './contract/types.js';
 
 export interface ProxyConfig {
   host: string;

@@ -5,15 +5,15 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { createApp } from './app.js';
+import { createApp } from './http/app.js';
 import { effectiveModifierText, validateConfig, type ProxyConfig } from './config.js';
-import { ProxyEvents } from './events.js';
-import type { Exchange } from './exchange.js';
+import { ProxyEvents } from './lib/events.js';
+import type { Exchange } from './http/exchange.js';
 import { openHistory, type History } from './history/index.js';
-import { createLogger, type Logger } from './log.js';
-import type { ProxyRuntime } from './runtime.js';
-import type { ProxyStatus } from './types.js';
-import { createAgents } from './upstream.js';
+import { createLogger, type Logger } from './lib/log.js';
+import type { ProxyRuntime } from './http/runtime.js';
+import type { ProxyStatus } from './contract/types.js';
+import { createAgents } from './http/upstream.js';
 import { VERSION } from './version.js';
 
 export type { ProxyConfig } from './config.js';

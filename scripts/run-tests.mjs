@@ -31,7 +31,7 @@ function readJson(file) {
 // 1. Types: a type error is a failure even when every test passes.
 if (run('typecheck', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit']) !== 0) totals.failed++;
 
-// 2. Build: the CLI tests run dist/proxy/cli.js and the browser tests load dist/renderer.
+// 2. Build: the CLI tests run dist/proxy/cli/main.js and the browser tests load dist/renderer.
 if (run('build', 'npm', ['run', 'build', '--silent']) !== 0) {
   totals.failed++;
   finish();

@@ -24,7 +24,7 @@ interface Run {
 
 function run(args: string[], env: Record<string, string>): Run {
   // The built entry, as `npm run serve` runs it (npm test builds first).
-  const child = spawn(process.execPath, ['dist/proxy/cli.js', ...args], {
+  const child = spawn(process.execPath, ['dist/proxy/cli/main.js', ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -27,7 +27,7 @@ export default function globalSetup(): void {
     run('tsc build (npm run build)', join(bin, 'tsc'), ['-p', 'tsconfig.build.json'], { typeErrorsFatal: false });
     run('dashboard build (vite build)', join(bin, 'vite'), ['build', '--logLevel', 'warn'], { typeErrorsFatal: true });
   }
-  for (const file of ['dist/proxy/cli.js', 'dist/renderer/index.html']) {
+  for (const file of ['dist/proxy/cli/main.js', 'dist/renderer/index.html']) {
     if (!existsSync(join(REPO_ROOT, file))) throw new Error(`${file} is missing: build the project first (npm run build).`);
   }
 }

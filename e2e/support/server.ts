@@ -1,5 +1,5 @@
 /**
- * Runs the real headless server (`node dist/proxy/cli.js`) as a child process with its own
+ * Runs the real headless server (`node dist/proxy/cli/main.js`) as a child process with its own
  * data folder, the way a user runs `npm run serve`, and reads the URLs it prints.
  */
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -6,8 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSse, rawRequest } from '../../e2e/support/http.js';
 import { startFakeUpstream, type FakeUpstream } from '../../test/fake-upstream.js';
 import { defaultConfig } from '../config.js';
-import { EVENTS_PATH, HTTP_ROUTES, TOKEN_HEADER, type OperationName } from '../contract.js';
-import { createHost, type Host } from '../host.js';
+import { EVENTS_PATH, HTTP_ROUTES, TOKEN_HEADER, type OperationName } from '../contract/operations.js';
+import { createHost, type Host } from '../host/host.js';
 import { createConfStore } from '../settings/conf-store.js';
 import { newControlToken, startControlServer, type ControlServer } from './server.js';
 

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openSse, rawRequest } from '../../e2e/support/http.js';
-import { EVENTS_PATH, HTTP_ROUTES, TOKEN_HEADER, type ContractEvent, type OperationName } from '../contract.js';
-import type { HostApi } from '../host.js';
+import { EVENTS_PATH, HTTP_ROUTES, TOKEN_HEADER, type ContractEvent, type OperationName } from '../contract/operations.js';
+import type { HostApi } from '../host/host.js';
 import { SettingsError } from '../settings/errors.js';
-import type { ProxyStatus } from '../types.js';
+import type { ProxyStatus } from '../contract/types.js';
 import { CONTENT_SECURITY_POLICY, newControlToken, startControlServer, type ControlServer } from './server.js';
 
 const STATUS: ProxyStatus = {

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ExchangeRecord, RetentionSettings } from '../types.js';
+import type { ExchangeRecord, RetentionSettings } from '../contract/types.js';
 import { HistoryError } from './errors.js';
 import { openHistory, SqliteHistory, type History, type HistoryOptions } from './index.js';
 import { makeRecord, tempDir } from './testing.js';

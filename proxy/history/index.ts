@@ -8,7 +8,7 @@
  * (what is indexed, how user text becomes an FTS5 query), writer.ts / reader.ts (SQL),
  * writer-worker.ts / writer-client.ts (the thread and its protocol).
  */
-import type { ExchangeRecord, HistoryPage, HistoryQuery, HistoryStats, RetentionSettings } from '../types.js';
+import type { ExchangeRecord, HistoryPage, HistoryQuery, HistoryStats, RetentionSettings } from '../contract/types.js';
 import { HistoryError } from './errors.js';
 import type { Change, QueuedRecord } from './protocol.js';
 import { HistoryReader } from './reader.js';

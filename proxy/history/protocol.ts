@@ -1,5 +1,5 @@
 /** Messages between the main thread and the writer worker. */
-import type { ExchangeRecord, RetentionSettings } from '../types.js';
+import type { ExchangeRecord, RetentionSettings } from '../contract/types.js';
 import type { SerializedError } from './errors.js';
 
 /**

@@ -3,7 +3,7 @@
  * get, stats and the model list. Runs on a read-only connection; every query walks an
  * index and is bounded by a LIMIT or a time window.
  */
-import type { ExchangeRecord, HistoryPage, HistoryQuery, HistoryStats, StatsRow, StatusClass } from '../types.js';
+import type { ExchangeRecord, HistoryPage, HistoryQuery, HistoryStats, StatsRow, StatusClass } from '../contract/types.js';
 import { decodeCursor, encodeCursor, recordFromRow, summaryFromRow, SUMMARY_COLUMNS, type ExchangeRow } from './rows.js';
 import type Database from 'better-sqlite3';
 import type { Db } from './schema.js';

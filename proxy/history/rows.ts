@@ -1,6 +1,6 @@
 /** Mapping between ExchangeRecord and table rows, and the list cursor. Pure. */
 import { isUtf8 } from 'node:buffer';
-import type { ExchangeRecord, ExchangeSummary, Usage } from '../types.js';
+import type { ExchangeRecord, ExchangeSummary, Usage } from '../contract/types.js';
 import { HistoryError } from './errors.js';
 import type { QueuedRecord } from './protocol.js';
 import { searchableBytes, searchableText } from './search-text.js';

@@ -3,7 +3,7 @@
  * Pure functions: the writer calls the first, the reader the second.
  */
 import { isUtf8 } from 'node:buffer';
-import { fromBinary, onlyAsciiEscapes } from '../binary-json.js';
+import { fromBinary, onlyAsciiEscapes } from '../lib/binary-json.js';
 
 /** Per-field cap on indexed text (characters): bounds index size and insert cost for huge bodies. */
 export const FTS_FIELD_CAP = 256 * 1024;

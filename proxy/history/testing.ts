@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExchangeRecord } from '../types.js';
+import type { ExchangeRecord } from '../contract/types.js';
 
 let counter = 0;
 

@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { RetentionSettings } from '../types.js';
+import type { RetentionSettings } from '../contract/types.js';
 import { deserializeError, HistoryError } from './errors.js';
 import type { Change, FromWorker, QueuedRecord, ToWorker, WorkerInit, WriteOp } from './protocol.js';
 

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ExchangeRecord } from '../types.js';
+import type { ExchangeRecord } from '../contract/types.js';
 import { openWriteDatabase, type Db } from './schema.js';
 import { makeRecord, tempDir } from './testing.js';
 import { HistoryWriter, isRecordError, normalizeRetention } from './writer.js';

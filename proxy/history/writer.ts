@@ -3,7 +3,7 @@
  * retention, delete and clear. Synchronous and single-connection; the writer worker runs
  * it off the main thread, and tests can drive it directly.
  */
-import type { RetentionSettings } from '../types.js';
+import type { RetentionSettings } from '../contract/types.js';
 import type { QueuedRecord } from './protocol.js';
 import { BODY_COLUMNS, ROW_COLUMNS, toFtsRow, toRow } from './rows.js';
 import type { Db } from './schema.js';

@@ -4,7 +4,7 @@
  * OpenAI's API itself returns: e.g. a bad key is `invalid_request_error` / `invalid_api_key`, a
  * rate limit names what ran out (`requests` or `tokens`) with `rate_limit_exceeded`.
  */
-import type { OpenAIErrorBody } from '../errors.js';
+import type { OpenAIErrorBody } from '../http/errors.js';
 import { isRecord } from './util.js';
 
 interface Mapping {

@@ -1,6 +1,6 @@
 /** Header policy for the OpenAI routes, on top of the native routes' policy in ../headers.ts. */
-import { upstreamRequestHeaders, type UpstreamHeaderOptions } from '../headers.js';
-import type { HeaderBag } from '../redact.js';
+import { upstreamRequestHeaders, type UpstreamHeaderOptions } from '../http/headers.js';
+import type { HeaderBag } from '../lib/redact.js';
 
 /**
  * OpenAI clients send no `anthropic-version`; this is the version every Messages API feature

@@ -2,7 +2,7 @@
  * OpenAI chat messages -> Anthropic `system` + `messages`. Pure; throws ProxyError (400) with the
  * offending path in `param` so the client sees which message or part was refused.
  */
-import { errors } from '../errors.js';
+import { errors } from '../http/errors.js';
 import { expectArray, expectRecord, expectString, isAbsent, isRecord, type Json } from './util.js';
 
 export type AnthropicBlock = Json & { type: string };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ProxyError } from '../errors.js';
+import { ProxyError } from '../http/errors.js';
 import { JSON_OBJECT_INSTRUCTION, PARAMETERS, translateRequest } from './request.js';
 import { DEFAULT_MAX_TOKENS, THINKING_BUDGETS } from './thinking.js';
 

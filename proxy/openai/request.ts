@@ -3,7 +3,7 @@
  * parameter (mapped, approximated, ignored or refused) lives in PARAMETERS and the code below,
  * and the README documents the same table. Refusals are 400s naming the parameter.
  */
-import { errors } from '../errors.js';
+import { errors } from '../http/errors.js';
 import { endsWithToolResults, translateMessages, type AnthropicBlock } from './messages.js';
 import { parseEffort, planThinking, type ThinkingPlan } from './thinking.js';
 import {

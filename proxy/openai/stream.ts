@@ -6,7 +6,7 @@
  * which the openai SDK raises as an APIError instead of ending quietly.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import type { OpenAIErrorBody } from '../errors.js';
+import type { OpenAIErrorBody } from '../http/errors.js';
 import { translateUpstreamError } from './errors.js';
 import { completionId, finishReason, translateUsage, type FinishReason } from './response.js';
 import { isRecord, type Json } from './util.js';

@@ -3,7 +3,7 @@
  * adaptively (`thinking.type: "adaptive"` plus `output_config.effort`; Opus 4.7+ reject a token
  * budget); older models take a fixed `budget_tokens`, which must be >= 1024 and < max_tokens.
  */
-import { errors } from '../errors.js';
+import { errors } from '../http/errors.js';
 
 export const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'] as const;
 export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];

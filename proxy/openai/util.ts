@@ -1,4 +1,4 @@
-import { errors } from '../errors.js';
+import { errors } from '../http/errors.js';
 
 export type Json = Record<string, unknown>;
 

@@ -4,8 +4,8 @@
  * (key-less) view, and how CLI/env overrides combine with the stored values.
  */
 import { DEFAULTS, type ProxyConfig } from '../config.js';
-import type { PublicSettings, SettingsPatch } from '../contract.js';
-import type { RetentionSettings } from '../types.js';
+import type { PublicSettings, SettingsPatch } from '../contract/operations.js';
+import type { RetentionSettings } from '../contract/types.js';
 import { invalidSetting } from './errors.js';
 import type { StoredSettings } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { RetentionSettings } from '../types.js';
+import type { RetentionSettings } from '../contract/types.js';
 
 /**
  * What persists between runs. Both hosts store the same shape: the headless server in a

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { AddendumApi, ContractEvent } from '../../proxy/contract.js';
-import { EVENTS_PATH, HTTP_ROUTES, TOKEN_HEADER } from '../../proxy/contract.js';
+import type { AddendumApi, ContractEvent } from '../../proxy/contract/operations.js';
+import { EVENTS_PATH, HTTP_ROUTES, TOKEN_HEADER } from '../../proxy/contract/operations.js';
 import { ApiError, createBridgeApi, createClient, createHttpApi, ipcError, type EventSourceLike } from './client.js';
 import { TOKEN_STORAGE_KEY, type TokenEnv } from './token.js';
 

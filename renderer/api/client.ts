@@ -3,8 +3,8 @@
  * (`window.addendum`); in a browser it speaks the headless control API over fetch + SSE.
  * Nothing else in the renderer touches `window.addendum`, `fetch` or `EventSource`.
  */
-import { EVENTS_PATH, HTTP_ROUTES, TOKEN_HEADER } from '../../proxy/contract.js';
-import type { AddendumApi, ContractEvent, OperationName } from '../../proxy/contract.js';
+import { EVENTS_PATH, HTTP_ROUTES, TOKEN_HEADER } from '../../proxy/contract/operations.js';
+import type { AddendumApi, ContractEvent, OperationName } from '../../proxy/contract/operations.js';
 import { ApiError } from './errors.js';
 import { forgetToken, takeToken, type TokenEnv } from './token.js';
 

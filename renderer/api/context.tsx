@@ -1,5 +1,5 @@
 import { createContext, useContext, useEffect, useRef, type ReactNode } from 'react';
-import type { AddendumApi, ContractEvent } from '../../proxy/contract.js';
+import type { AddendumApi, ContractEvent } from '../../proxy/contract/operations.js';
 
 const ApiContext = createContext<AddendumApi | null>(null);
 

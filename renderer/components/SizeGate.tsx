@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import type { BodyField } from '../../proxy/contract.js';
+import type { BodyField } from '../../proxy/contract/operations.js';
 import { errorMessage } from '../api/errors.js';
 import type { LazyBodies } from '../hooks/useLazyBodies.js';
 import { formatBytes } from '../lib/format.js';

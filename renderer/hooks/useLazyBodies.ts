@@ -1,5 +1,5 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
-import type { AddendumApi, BodyField, ExchangeDetail } from '../../proxy/contract.js';
+import type { AddendumApi, BodyField, ExchangeDetail } from '../../proxy/contract/operations.js';
 
 type Loaded = Partial<Record<BodyField, string | null>>;
 

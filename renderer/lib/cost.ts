@@ -1,4 +1,4 @@
-import type { Usage } from '../../proxy/types.js';
+import type { Usage } from '../../proxy/contract/types.js';
 import { PRICES, type ModelPrice } from './prices.js';
 
 /** Characters that may follow a price key inside a model id: a date or version suffix

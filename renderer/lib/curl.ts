@@ -1,5 +1,5 @@
-import type { ExchangeRecord } from '../../proxy/types.js';
-import { isSecretHeader } from '../../proxy/redact.js';
+import type { ExchangeRecord } from '../../proxy/contract/types.js';
+import { isSecretHeader } from '../../proxy/lib/redact.js';
 
 /** Headers curl sets itself or that describe the old connection, not the request. */
 const TRANSPORT_HEADERS = new Set([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyModifier } from '../../proxy/modifier.js';
+import { applyModifier } from '../../proxy/modifier/modifier.js';
 import { contentAsText, jsonDiff, modifierDiff, prettyJson, textDiff } from './diff.js';
 
 const request = (content: unknown) => ({ model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'first' }, { role: 'assistant', content: 'ok' }, { role: 'user', content }] });

@@ -1,5 +1,5 @@
 import { diffChars, diffLines, type Change } from 'diff';
-import { lastUserMessageIndex } from '../../proxy/modifier.js';
+import { lastUserMessageIndex } from '../../proxy/modifier/modifier.js';
 
 export interface DiffPart {
   kind: 'same' | 'added' | 'removed';

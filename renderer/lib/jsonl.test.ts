@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ExchangeDetail } from '../../proxy/contract.js';
-import type { ExchangeSummary, HistoryQuery } from '../../proxy/types.js';
+import type { ExchangeDetail } from '../../proxy/contract/operations.js';
+import type { ExchangeSummary, HistoryQuery } from '../../proxy/contract/types.js';
 import { makeRecord, toDetail, toSummary } from '../test/fixtures.js';
 import { collectSummaries, exportFileName, ExportAbortedError, exportJsonl, toJsonl } from './jsonl.js';
 

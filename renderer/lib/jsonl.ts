@@ -1,5 +1,5 @@
-import type { AddendumApi } from '../../proxy/contract.js';
-import type { ExchangeRecord, ExchangeSummary, HistoryQuery } from '../../proxy/types.js';
+import type { AddendumApi } from '../../proxy/contract/operations.js';
+import type { ExchangeRecord, ExchangeSummary, HistoryQuery } from '../../proxy/contract/types.js';
 import { toRecord } from './detail.js';
 
 export type HistoryFilter = Omit<HistoryQuery, 'cursor' | 'limit'>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ContractEvent } from '../../proxy/contract.js';
+import type { ContractEvent } from '../../proxy/contract/operations.js';
 import { makeRecord, toSummary } from '../test/fixtures.js';
 import { applyEvents, createLiveState, filterRows, rowMatches, seedRows } from './live.js';
 

@@ -1,5 +1,5 @@
-import type { ContractEvent } from '../../proxy/contract.js';
-import type { Dialect, ExchangeOutcome, ExchangeSummary, LogLine, Usage } from '../../proxy/types.js';
+import type { ContractEvent } from '../../proxy/contract/operations.js';
+import type { Dialect, ExchangeOutcome, ExchangeSummary, LogLine, Usage } from '../../proxy/contract/types.js';
 
 export type LivePhase = 'waiting' | 'streaming' | 'done' | 'failed';
 

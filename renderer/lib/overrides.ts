@@ -1,4 +1,4 @@
-import type { SettingsPatch } from '../../proxy/contract.js';
+import type { SettingsPatch } from '../../proxy/contract/operations.js';
 
 /** Where a fixed value comes from, as `npm run serve --help` names it. */
 const SOURCES: Record<keyof SettingsPatch, string> = {

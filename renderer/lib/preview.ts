@@ -1,4 +1,4 @@
-import { applyModifier } from '../../proxy/modifier.js';
+import { applyModifier } from '../../proxy/modifier/modifier.js';
 import { textDiff, type DiffPart } from './diff.js';
 import { contentAsText } from './diff.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HistoryStats } from '../../proxy/types.js';
+import type { HistoryStats } from '../../proxy/contract/types.js';
 import { dailySeries, dayRange, perModel, usageTotals } from './stats.js';
 
 const NOW = Date.parse('2026-03-10T15:00:00Z');

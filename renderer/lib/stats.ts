@@ -1,4 +1,4 @@
-import type { HistoryStats, Usage } from '../../proxy/types.js';
+import type { HistoryStats, Usage } from '../../proxy/contract/types.js';
 import { addUsage, cacheHitRatio, estimateCost, ZERO_USAGE } from './cost.js';
 
 const DAY_MS = 86_400_000;

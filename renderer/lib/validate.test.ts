@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PublicSettings } from '../../proxy/contract.js';
+import type { PublicSettings } from '../../proxy/contract/operations.js';
 import { buildSettingsPatch, formFromSettings, keyStateText, validatePort, validateUpstreamUrl } from './validate.js';
 
 const current: PublicSettings = {

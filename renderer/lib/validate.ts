@@ -1,4 +1,4 @@
-import type { PublicSettings, SettingsPatch } from '../../proxy/contract.js';
+import type { PublicSettings, SettingsPatch } from '../../proxy/contract/operations.js';
 
 export interface SettingsForm {
   upstreamUrl: string;

@@ -1,5 +1,5 @@
-import type { AddendumApi, ContractEvent } from '../../proxy/contract.js';
-import type { ExchangeSummary } from '../../proxy/types.js';
+import type { AddendumApi, ContractEvent } from '../../proxy/contract/operations.js';
+import type { ExchangeSummary } from '../../proxy/contract/types.js';
 import { applyEvents, createLiveState, DEFAULT_LIVE_CAP, seedRows, type LiveState } from '../lib/live.js';
 
 /**

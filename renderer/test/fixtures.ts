@@ -1,8 +1,8 @@
 /** Realistic records and a fake AddendumApi for renderer tests. */
 import { vi } from 'vitest';
-import { applyModifier } from '../../proxy/modifier.js';
-import { BODY_FIELDS, type AddendumApi, type BodyField, type ContractEvent, type ExchangeDetail, type PublicSettings, type SettingsPatch } from '../../proxy/contract.js';
-import type { ExchangeRecord, ExchangeSummary, HistoryQuery, HistoryStats, ProxyStatus } from '../../proxy/types.js';
+import { applyModifier } from '../../proxy/modifier/modifier.js';
+import { BODY_FIELDS, type AddendumApi, type BodyField, type ContractEvent, type ExchangeDetail, type PublicSettings, type SettingsPatch } from '../../proxy/contract/operations.js';
+import type { ExchangeRecord, ExchangeSummary, HistoryQuery, HistoryStats, ProxyStatus } from '../../proxy/contract/types.js';
 import { ApiError } from '../api/errors.js';
 
 export const SECRET_KEY = 'sk-ant-api03-SECRETSECRETSECRET-wxyz';

@@ -2,8 +2,8 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import { describe, expect, it } from 'vitest';
 import '../test/dom.js';
 import { installClipboard } from '../test/dom.js';
-import { applyModifier } from '../../proxy/modifier.js';
-import type { BodyField } from '../../proxy/contract.js';
+import { applyModifier } from '../../proxy/modifier/modifier.js';
+import type { BodyField } from '../../proxy/contract/operations.js';
 import { ApiProvider } from '../api/context.js';
 import { SIZE_GATE_BYTES } from '../components/SizeGate.js';
 import { createFakeApi, makeRecord, type FakeApi } from '../test/fixtures.js';

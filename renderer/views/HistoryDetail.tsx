@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
-import { BODY_FIELDS, type BodyField, type ExchangeDetail } from '../../proxy/contract.js';
-import type { ExchangeRecord } from '../../proxy/types.js';
+import { BODY_FIELDS, type BodyField, type ExchangeDetail } from '../../proxy/contract/operations.js';
+import type { ExchangeRecord } from '../../proxy/contract/types.js';
 import { useApi } from '../api/context.js';
 import { errorMessage } from '../api/errors.js';
 import { Blocks, Message } from '../components/Blocks.js';

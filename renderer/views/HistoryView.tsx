@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { ExchangeSummary, StatusClass } from '../../proxy/types.js';
+import type { ExchangeSummary, StatusClass } from '../../proxy/contract/types.js';
 import { useApi, useEvents } from '../api/context.js';
 import { errorMessage } from '../api/errors.js';
 import { Empty, ErrorNotice, Loading } from '../components/States.js';

@@ -1,7 +1,7 @@
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import '../test/dom.js';
-import type { ContractEvent } from '../../proxy/contract.js';
+import type { ContractEvent } from '../../proxy/contract/operations.js';
 import { LiveStore } from '../state/liveStore.js';
 import { LiveView } from './LiveView.js';
 

@@ -1,5 +1,5 @@
 import { useEffect, useId, useMemo, useState } from 'react';
-import type { PublicSettings } from '../../proxy/contract.js';
+import type { PublicSettings } from '../../proxy/contract/operations.js';
 import { useApi } from '../api/context.js';
 import { errorMessage } from '../api/errors.js';
 import { DiffView } from '../components/DiffView.js';

@@ -1,5 +1,5 @@
 import { useId, useState, type ReactNode } from 'react';
-import type { PublicSettings, SettingsPatch } from '../../proxy/contract.js';
+import type { PublicSettings, SettingsPatch } from '../../proxy/contract/operations.js';
 import { useApi } from '../api/context.js';
 import { errorMessage } from '../api/errors.js';
 import { ErrorNotice, Loading } from '../components/States.js';

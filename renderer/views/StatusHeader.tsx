@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { ProxyStatus } from '../../proxy/types.js';
+import type { ProxyStatus } from '../../proxy/contract/types.js';
 import { useApi, useEvents } from '../api/context.js';
 import { errorMessage } from '../api/errors.js';
 import { CopyButton } from '../components/CopyButton.js';

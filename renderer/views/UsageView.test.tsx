@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import '../test/dom.js';
-import type { HistoryStats } from '../../proxy/types.js';
+import type { HistoryStats } from '../../proxy/contract/types.js';
 import { ApiProvider } from '../api/context.js';
 import { createFakeApi, type FakeApi } from '../test/fixtures.js';
 import { UsageView } from './UsageView.js';

@@ -13,7 +13,7 @@ import { registerMessagesRoutes } from './routes/messages.js';
 import { registerOpenAIRoutes } from './routes/openai.js';
 import { registerPassthroughRoutes } from './routes/passthrough.js';
 import type { ProxyRuntime } from './runtime.js';
-import type { Dialect } from './types.js';
+import type { Dialect } from '../contract/types.js';
 
 export function dialectForPath(path: string): Dialect {
   return path.startsWith('/openai/') || path === '/openai' || path.startsWith('/v1/chat/') ? 'openai' : 'anthropic';

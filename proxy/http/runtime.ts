@@ -1,8 +1,8 @@
-import type { ProxyConfig } from './config.js';
-import type { ProxyEvents } from './events.js';
+import type { ProxyConfig } from '../config.js';
+import type { ProxyEvents } from '../lib/events.js';
 import type { Exchange, RecorderDeps } from './exchange.js';
-import type { History } from './history/index.js';
-import type { Logger } from './log.js';
+import type { History } from '../history/index.js';
+import type { Logger } from '../lib/log.js';
 import type { UpstreamAgents } from './upstream.js';
 
 /** What every route needs, handed to them once by the app. */

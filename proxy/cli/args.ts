@@ -4,10 +4,10 @@
  * user of the machine (`ps`).
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, type ProxyConfig } from './config.js';
-import { isLogLevel } from './log.js';
+import { ConfigError, type ProxyConfig } from '../config.js';
+import { isLogLevel } from '../lib/log.js';
 
-export const HELP = `Usage: npm run serve -- [options]     (or: node dist/proxy/cli.js [options])
+export const HELP = `Usage: npm run serve -- [options]     (or: node dist/proxy/cli/main.js [options])
 
 Addendum: a local proxy for the Anthropic API. Point tools at it with
   ANTHROPIC_BASE_URL=http://127.0.0.1:8000

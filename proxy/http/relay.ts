@@ -8,7 +8,7 @@ import { asProxyError, ProxyError, toAnthropicErrorBody, toOpenAIErrorBody } fro
 import type { Exchange } from './exchange.js';
 import { clientResponseHeaders, headerValue } from './headers.js';
 import type { ProxyRuntime } from './runtime.js';
-import type { Dialect } from './types.js';
+import type { Dialect } from '../contract/types.js';
 import { mapUpstreamError, openUpstream, upstreamUrl, type UpstreamResponse } from './upstream.js';
 
 /** Aborts when the client goes away before its response was fully written. */

@@ -3,9 +3,9 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from '../test/fake-upstream.js';
-import { defaultConfig, type ProxyConfig } from './config.js';
-import type { ContractEvent } from './contract.js';
+import { startFakeUpstream, type FakeUpstream } from '../../test/fake-upstream.js';
+import { defaultConfig, type ProxyConfig } from '../config.js';
+import type { ContractEvent } from '../contract/operations.js';
 import {
   createEventBatcher,
   createHost,
@@ -17,10 +17,10 @@ import {
   scrubDeep,
   type Host,
 } from './host.js';
-import type { History } from './history/index.js';
-import { defaultSettings } from './settings/settings.js';
-import type { SettingsStore, StoredSettings } from './settings/types.js';
-import type { ExchangeRecord } from './types.js';
+import type { History } from '../history/index.js';
+import { defaultSettings } from '../settings/settings.js';
+import type { SettingsStore, StoredSettings } from '../settings/types.js';
+import type { ExchangeRecord } from '../contract/types.js';
 
 const KEY = 'sk-ant-api03-hostTestSecretKey-abcd';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bodyBytes, toDetail } from './detail.js';
-import { makeRecord } from './history/testing.js';
+import { makeRecord } from '../history/testing.js';
 import type { ExchangeRecord } from './types.js';
 
 type Bodies = Partial<Pick<ExchangeRecord, 'originalBody' | 'forwardedBody' | 'responseBody' | 'assembled'>>;

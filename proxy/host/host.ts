@@ -15,11 +15,11 @@ import {
   type OperationName,
   type OpResult,
   type PublicSettings,
-} from './contract.js';
-import type { ProxyConfig } from './config.js';
-import { toDetail } from './detail.js';
-import { createProxy, type Proxy, type ProxyDeps } from './index.js';
-import { scrubSecrets } from './redact.js';
+} from '../contract/operations.js';
+import type { ProxyConfig } from '../config.js';
+import { toDetail } from '../contract/detail.js';
+import { createProxy, type Proxy, type ProxyDeps } from '../index.js';
+import { scrubSecrets } from '../lib/redact.js';
 import {
   applyPatch,
   effectiveConfig,
@@ -27,9 +27,9 @@ import {
   toPublicSettings,
   withOverrides,
   type SettingKey,
-} from './settings/settings.js';
-import type { SettingsStore, StoredSettings } from './settings/types.js';
-import type { HistoryQuery, StatusClass } from './types.js';
+} from '../settings/settings.js';
+import type { SettingsStore, StoredSettings } from '../settings/types.js';
+import type { HistoryQuery, StatusClass } from '../contract/types.js';
 
 /** Every contract operation as `(arg) => Promise<result>`: adding an operation to the
  * contract breaks compilation until the host implements it. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCli } from './cli-args.js';
-import { ConfigError } from './config.js';
+import { parseCli } from './args.js';
+import { ConfigError } from '../config.js';
 
 describe('parseCli', () => {
   it('reads every environment variable', () => {

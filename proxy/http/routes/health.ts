@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import { effectiveModifierText } from '../config.js';
+import { effectiveModifierText } from '../../config.js';
 import type { ProxyRuntime } from '../runtime.js';
 
 export function registerHealthRoutes(router: Router, rt: ProxyRuntime): void {

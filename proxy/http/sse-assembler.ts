@@ -6,7 +6,7 @@
  */
 
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import type { Usage } from './types.js';
+import type { Usage } from '../contract/types.js';
 
 export interface AssembledStream {
   /** The Message as the non-streaming API would have returned it; null without message_start. */

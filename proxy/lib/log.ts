@@ -1,5 +1,5 @@
 import type { ProxyEvents } from './events.js';
-import type { LogLevel } from './types.js';
+import type { LogLevel } from '../contract/types.js';
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { binaryRoadIsExact, prepareMessagesBody } from './body.js';
 import { ProxyError } from './errors.js';
-import { applyModifier } from './modifier.js';
+import { applyModifier } from '../modifier/modifier.js';
 
 /** The definition prepareMessagesBody must match byte for byte: decode, parse, modify, encode. */
 function reference(raw: Buffer, text: string): unknown {

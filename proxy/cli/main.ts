@@ -6,13 +6,13 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCli, HELP } from './cli-args.js';
-import { ConfigError, defaultConfig } from './config.js';
-import { newControlToken, startControlServer } from './control/server.js';
-import { createHost } from './host.js';
-import { ProxyStartError } from './index.js';
-import { createConfStore } from './settings/conf-store.js';
-import { VERSION } from './version.js';
+import { parseCli, HELP } from './args.js';
+import { ConfigError, defaultConfig } from '../config.js';
+import { newControlToken, startControlServer } from '../control/server.js';
+import { createHost } from '../host/host.js';
+import { ProxyStartError } from '../index.js';
+import { createConfStore } from '../settings/conf-store.js';
+import { VERSION } from '../version.js';
 
 function fail(message: string): never {
   process.stderr.write(`addendum: ${message}\n`);

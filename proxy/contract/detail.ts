@@ -3,7 +3,7 @@
  * left out, so opening a row costs kilobytes even when the raw response is megabytes.
  * Pure, so the policy is tested without a database.
  */
-import { BODY_FIELDS, type BodyField, type ExchangeDetail } from './contract.js';
+import { BODY_FIELDS, type BodyField, type ExchangeDetail } from './operations.js';
 import type { ExchangeRecord } from './types.js';
 
 export function bodyBytes(record: ExchangeRecord): Record<BodyField, number> {

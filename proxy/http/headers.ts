@@ -2,7 +2,7 @@
  * Header policy for both directions of the proxy. Pure: the route passes Node's header
  * objects in and gets the objects to send out.
  */
-import type { HeaderBag } from './redact.js';
+import type { HeaderBag } from '../lib/redact.js';
 
 /** RFC 9110 §7.6.1 connection-specific headers, plus ones the proxy recomputes itself. */
 const HOP_BY_HOP = new Set([

@@ -1,9 +1,9 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import getRawBody from 'raw-body';
-import { fromBinary, onlyAsciiEscapes, toBinary } from './binary-json.js';
+import { fromBinary, onlyAsciiEscapes, toBinary } from '../lib/binary-json.js';
 import { errors, ProxyError } from './errors.js';
-import { applyModifier } from './modifier.js';
+import { applyModifier } from '../modifier/modifier.js';
 
 /** Reads the whole request body, refusing more than `limit` bytes with a 413. */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {

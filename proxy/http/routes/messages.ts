@@ -5,7 +5,7 @@
 import type Router from '@koa/router';
 import type Koa from 'koa';
 import { prepareMessagesBody, readBody } from '../body.js';
-import { effectiveModifierText } from '../config.js';
+import { effectiveModifierText } from '../../config.js';
 import { asProxyError } from '../errors.js';
 import { Exchange } from '../exchange.js';
 import { upstreamRequestHeaders } from '../headers.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sseEvents, sseFrame, type StreamKind, type StreamOptions } from '../test/anthropic-fixtures.js';
+import { sseEvents, sseFrame, type StreamKind, type StreamOptions } from '../../test/anthropic-fixtures.js';
 import { assembleStream, createStreamAssembler, usageFromAnthropic } from './sse-assembler.js';
 
 const USAGE = { input_tokens: 100, output_tokens: 40, cache_read_input_tokens: 30, cache_creation_input_tokens: 20 };
@@ -266,7 +266,7 @@ describe('usageFromAnthropic', () => {
 describe('agrees with the official SDK', () => {
   it.each(['text', 'tool_use', 'thinking'] as const)('%s: same Message as MessageStream.finalMessage()', async (kind) => {
     const { default: Anthropic } = await import('@anthropic-ai/sdk');
-    const { startFakeUpstream } = await import('../test/fake-upstream.js');
+    const { startFakeUpstream } = await import('../../test/fake-upstream.js');
     const fake = await startFakeUpstream();
     try {
       fake.enqueue({ kind: 'stream', stream: kind, usage: USAGE });

@@ -6,14 +6,14 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { ProxyError } from './errors.js';
-import type { ProxyEvents } from './events.js';
+import type { ProxyEvents } from '../lib/events.js';
 import { headerValue } from './headers.js';
-import type { BodyValue, History, QueuedRecord } from './history/index.js';
+import type { BodyValue, History, QueuedRecord } from '../history/index.js';
 import { newExchangeId } from './ids.js';
-import type { Logger } from './log.js';
-import { redactHeaders, scrubSecrets, type HeaderBag } from './redact.js';
+import type { Logger } from '../lib/log.js';
+import { redactHeaders, scrubSecrets, type HeaderBag } from '../lib/redact.js';
 import { createStreamAssembler, usageFromAnthropic } from './sse-assembler.js';
-import type { Dialect, ExchangeOutcome, Usage } from './types.js';
+import type { Dialect, ExchangeOutcome, Usage } from '../contract/types.js';
 
 export interface RecorderDeps {
   events: ProxyEvents;

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { ProxyEventMap, ProxyEventName } from './types.js';
+import type { ProxyEventMap, ProxyEventName } from '../contract/types.js';
 
 type Listener<K extends ProxyEventName> = (payload: ProxyEventMap[K]) => void;
 
