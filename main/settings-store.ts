@@ -1,4 +1,5 @@
 import Conf from 'conf';
+import { AddendumError } from '../proxy/lib/errors.js';
 import { migrateSettings, serializeSettings } from '../proxy/settings/settings.js';
 import { SettingsError } from '../proxy/settings/errors.js';
 import type { SettingsStore, StoredSettings } from '../proxy/settings/types.js';
@@ -22,11 +23,9 @@ export interface SafeStorageLike {
   getSelectedStorageBackend?(): string;
 }
 
-export class KeyStorageError extends Error {
-  readonly code = 'KEY_ENCRYPTION_UNAVAILABLE';
+export class KeyStorageError extends AddendumError<'KEY_ENCRYPTION_UNAVAILABLE'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'KeyStorageError';
+    super('KEY_ENCRYPTION_UNAVAILABLE', message);
   }
 }
 

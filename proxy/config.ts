@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { LogLevel, RetentionSettings } from './contract/types.js';
+import { AddendumError } from './lib/errors.js';
 
 export interface ProxyConfig {
   host: string;
@@ -57,11 +58,9 @@ export function defaultConfig(env: NodeJS.ProcessEnv = process.env): ProxyConfig
   return { ...DEFAULTS, retention: { ...DEFAULTS.retention }, dataDir: defaultDataDir(env) };
 }
 
-export class ConfigError extends Error {
-  readonly code = 'BAD_CONFIG';
+export class ConfigError extends AddendumError<'BAD_CONFIG'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
+    super('BAD_CONFIG', message);
   }
 }
 

@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createApp } from './http/app.js';
+import { AddendumError } from './lib/errors.js';
 import { effectiveModifierText, validateConfig, type ProxyConfig } from './config.js';
 import { ProxyEvents } from './lib/events.js';
 import type { Exchange } from './http/exchange.js';
@@ -19,12 +20,9 @@ import { VERSION } from './version.js';
 export type { ProxyConfig } from './config.js';
 export { defaultConfig, validateConfig, ConfigError } from './config.js';
 
-export class ProxyStartError extends Error {
-  readonly code: 'PORT_IN_USE' | 'LISTEN_FAILED';
+export class ProxyStartError extends AddendumError<'PORT_IN_USE' | 'LISTEN_FAILED'> {
   constructor(code: 'PORT_IN_USE' | 'LISTEN_FAILED', message: string, cause?: unknown) {
-    super(message, { cause });
-    this.name = 'ProxyStartError';
-    this.code = code;
+    super(code, message, { cause });
   }
 }
 

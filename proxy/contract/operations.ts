@@ -72,12 +72,22 @@ export type OperationName = keyof Operations;
 export type OpArg<K extends OperationName> = Operations[K]['arg'];
 export type OpResult<K extends OperationName> = Operations[K]['result'];
 
-/** Events pushed to the UI. Live traffic events arrive batched to keep the UI smooth. */
-export type ContractEventMap = Pick<
-  ProxyEventMap,
-  'request:start' | 'response:start' | 'request:finish' | 'request:error' | 'log' | 'state' | 'history:change'
->;
+/** Events pushed to the UI: every live event of the proxy, delivered in batches. */
+export type ContractEventMap = ProxyEventMap;
 export type ContractEventName = keyof ContractEventMap;
+
+/** The event names at run time (what a host subscribes to); a record over the type, so a new
+ * event fails to compile until it is named here. */
+const CONTRACT_EVENTS: Record<ContractEventName, true> = {
+  'request:start': true,
+  'response:start': true,
+  'request:finish': true,
+  'request:error': true,
+  log: true,
+  state: true,
+  'history:change': true,
+};
+export const CONTRACT_EVENT_NAMES = Object.keys(CONTRACT_EVENTS) as ContractEventName[];
 export interface ContractEvent<K extends ContractEventName = ContractEventName> {
   name: K;
   payload: ContractEventMap[K];

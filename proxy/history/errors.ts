@@ -1,3 +1,5 @@
+import { AddendumError } from '../lib/errors.js';
+
 export type HistoryErrorCode =
   /** The database was written by a newer Addendum; we refuse to touch it rather than lose data. */
   | 'HISTORY_NEWER_SCHEMA'
@@ -12,15 +14,7 @@ export type HistoryErrorCode =
   /** The store was used after close(). */
   | 'HISTORY_CLOSED';
 
-export class HistoryError extends Error {
-  readonly code: HistoryErrorCode;
-
-  constructor(code: HistoryErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'HistoryError';
-    this.code = code;
-  }
-}
+export class HistoryError extends AddendumError<HistoryErrorCode> {}
 
 /** Errors cross the worker boundary as plain data; this rebuilds the typed error on the other side. */
 export interface SerializedError {

@@ -6,17 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../../test/fake-upstream.js';
 import { defaultConfig, type ProxyConfig } from '../config.js';
 import type { ContractEvent } from '../contract/operations.js';
-import {
-  createEventBatcher,
-  createHost,
-  parseBodyArg,
-  parseEntryArg,
-  parseHistoryQuery,
-  parseIdArg,
-  parseStatsArg,
-  scrubDeep,
-  type Host,
-} from './host.js';
+import { createHost, type Host } from './host.js';
 import type { History } from '../history/index.js';
 import { defaultSettings } from '../settings/settings.js';
 import type { SettingsStore, StoredSettings } from '../settings/types.js';
@@ -37,113 +27,6 @@ function memoryStore(initial: Partial<StoredSettings> = {}): SettingsStore & { s
     },
   };
 }
-
-function logEvent(message: string): ContractEvent {
-  return { name: 'log', payload: { time: 1, level: 'info', message } };
-}
-
-describe('event batcher', () => {
-  beforeEach(() => vi.useFakeTimers());
-  afterEach(() => vi.useRealTimers());
-
-  it('delivers events together after the interval, in order', () => {
-    const b = createEventBatcher({ intervalMs: 100, maxBatch: 10, maxQueued: 100 });
-    const got: ContractEvent[][] = [];
-    b.subscribe((events) => got.push(events));
-    b.push(logEvent('a'));
-    b.push(logEvent('b'));
-    expect(got).toEqual([]);
-    vi.advanceTimersByTime(100);
-    expect(got).toEqual([[logEvent('a'), logEvent('b')]]);
-    vi.advanceTimersByTime(1000);
-    expect(got).toHaveLength(1);
-  });
-
-  it('splits a backlog into batches of at most maxBatch', () => {
-    const b = createEventBatcher({ intervalMs: 100, maxBatch: 3, maxQueued: 100 });
-    const sizes: number[] = [];
-    b.subscribe((events) => sizes.push(events.length));
-    for (let i = 0; i < 8; i++) b.push(logEvent(String(i)));
-    vi.advanceTimersByTime(100);
-    expect(sizes).toEqual([3, 3, 2]);
-  });
-
-  it('drops the oldest events past maxQueued and says so', () => {
-    const b = createEventBatcher({ intervalMs: 100, maxBatch: 100, maxQueued: 3, now: () => 5 });
-    const got: ContractEvent[] = [];
-    b.subscribe((events) => got.push(...events));
-    for (let i = 0; i < 5; i++) b.push(logEvent(String(i)));
-    b.flush();
-    expect(got.slice(0, 3)).toEqual([logEvent('2'), logEvent('3'), logEvent('4')]);
-    expect(got[3]).toEqual({ name: 'log', payload: { time: 5, level: 'warn', message: expect.stringContaining('2 live events were dropped') } });
-  });
-
-  it('queues nothing while nobody listens, and keeps serving others when a listener throws', () => {
-    const b = createEventBatcher({ intervalMs: 100, maxBatch: 10, maxQueued: 100 });
-    b.push(logEvent('lost'));
-    const got: ContractEvent[] = [];
-    b.subscribe(() => {
-      throw new Error('window gone');
-    });
-    const off = b.subscribe((events) => got.push(...events));
-    b.push(logEvent('kept'));
-    vi.advanceTimersByTime(100);
-    expect(got).toEqual([logEvent('kept')]);
-    off();
-    expect(b.listenerCount()).toBe(1);
-  });
-});
-
-describe('argument parsing', () => {
-  it('accepts a well-formed history query and refuses anything else', () => {
-    expect(parseHistoryQuery(undefined)).toEqual({});
-    expect(parseHistoryQuery({ cursor: null, limit: 20, model: 'claude', statusClass: '4xx', path: '/v1', text: 'hello' })).toEqual({
-      cursor: null,
-      limit: 20,
-      model: 'claude',
-      statusClass: '4xx',
-      path: '/v1',
-      text: 'hello',
-    });
-    for (const bad of [{ limit: 0 }, { limit: '5' }, { statusClass: '6xx' }, { text: 3 }, { sort: 'asc' }, 'x', { text: 'x'.repeat(1001) }]) {
-      expect(() => parseHistoryQuery(bad), JSON.stringify(bad).slice(0, 40)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    }
-  });
-
-  it('checks ids and stats days', () => {
-    expect(parseIdArg({ id: 'abc' })).toEqual({ id: 'abc' });
-    for (const bad of [undefined, {}, { id: '' }, { id: 5 }]) expect(() => parseIdArg(bad)).toThrow(/id: /);
-    expect(parseStatsArg(undefined)).toEqual({});
-    expect(parseStatsArg({ days: 7 })).toEqual({ days: 7 });
-    for (const bad of [{ days: 0 }, { days: 1.5 }, { days: 400 }, 'x']) expect(() => parseStatsArg(bad)).toThrow();
-  });
-
-  it('checks the detail limit and the body field', () => {
-    expect(parseEntryArg({ id: 'abc' })).toEqual({ id: 'abc' });
-    expect(parseEntryArg({ id: 'abc', maxBodyBytes: null })).toEqual({ id: 'abc' });
-    expect(parseEntryArg({ id: 'abc', maxBodyBytes: 0 })).toEqual({ id: 'abc', maxBodyBytes: 0 });
-    expect(parseEntryArg({ id: 'abc', maxBodyBytes: 204800 })).toEqual({ id: 'abc', maxBodyBytes: 204800 });
-    for (const bad of [-1, 1.5, '100', Number.POSITIVE_INFINITY, Number.NaN, 2 ** 60]) {
-      expect(() => parseEntryArg({ id: 'abc', maxBodyBytes: bad }), String(bad)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^maxBodyBytes: /) }));
-    }
-    expect(() => parseEntryArg({ maxBodyBytes: 5 })).toThrow(/id: /);
-    for (const field of ['originalBody', 'forwardedBody', 'responseBody', 'assembled'] as const) {
-      expect(parseBodyArg({ id: 'abc', field })).toEqual({ id: 'abc', field });
-    }
-    for (const bad of [undefined, 'requestHeaders', 'id', '', 'toString', 3]) {
-      expect(() => parseBodyArg({ id: 'abc', field: bad }), String(bad)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^field: /) }));
-    }
-    expect(() => parseBodyArg({ id: '', field: 'assembled' })).toThrow(/id: /);
-  });
-
-  it('scrubs a secret from every string of a result, and returns other values untouched', () => {
-    const value = { a: `key ${KEY}`, b: [KEY, 1, null], c: { d: KEY } };
-    expect(scrubDeep(value, [KEY])).toEqual({ a: 'key [redacted]', b: ['[redacted]', 1, null], c: { d: '[redacted]' } });
-    const clean = { a: 'nothing' };
-    expect(scrubDeep(clean, [KEY])).toBe(clean);
-    expect(scrubDeep(value, [null])).toBe(value);
-  });
-});
 
 describe('host with a real proxy', () => {
   let fake: FakeUpstream;

@@ -3,14 +3,12 @@
  * the persisted settings, implements every contract operation once as `(arg) => result`
  * for the transports (HTTP routes, IPC handlers), and batches live events for the UI.
  *
- * Arguments arrive from a page, so every operation validates its input here, once, and
- * every result is scrubbed of the API key before it leaves.
+ * Arguments arrive from a page, so every operation validates its input (./args.ts), and
+ * every result is scrubbed of the API key (./scrub.ts) before it leaves.
  */
 import {
-  BODY_FIELDS,
-  type BodyField,
+  CONTRACT_EVENT_NAMES,
   type ContractEvent,
-  type ContractEventName,
   type OpArg,
   type OperationName,
   type OpResult,
@@ -19,7 +17,9 @@ import {
 import type { ProxyConfig } from '../config.js';
 import { toDetail } from '../contract/detail.js';
 import { createProxy, type Proxy, type ProxyDeps } from '../index.js';
-import { scrubSecrets } from '../lib/redact.js';
+import { parseBodyArg, parseEntryArg, parseHistoryQuery, parseIdArg, parseStatsArg } from './args.js';
+import { createEventBatcher, type BatcherOptions } from './event-batcher.js';
+import { scrubDeep } from './scrub.js';
 import {
   applyPatch,
   effectiveConfig,
@@ -29,234 +29,15 @@ import {
   type SettingKey,
 } from '../settings/settings.js';
 import type { SettingsStore, StoredSettings } from '../settings/types.js';
-import type { HistoryQuery, StatusClass } from '../contract/types.js';
 
 /** Every contract operation as `(arg) => Promise<result>`: adding an operation to the
  * contract breaks compilation until the host implements it. */
 export type HostOperations = { [K in OperationName]: (arg: OpArg<K>) => Promise<OpResult<K>> };
 
 export type HostApi = HostOperations & {
-  /** Receives proxy events in batches (about every 100 ms); returns an unsubscribe function. */
+  /** Receives proxy events in batches (see BATCHING); returns an unsubscribe function. */
   subscribe(listener: (events: ContractEvent[]) => void): () => void;
 };
-
-export class HostError extends Error {
-  readonly code: 'INVALID_ARGUMENT';
-  constructor(message: string) {
-    super(message);
-    this.name = 'HostError';
-    this.code = 'INVALID_ARGUMENT';
-  }
-}
-
-// ---------------------------------------------------------------------------------------
-// Argument validation (pure)
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-const STATUS_CLASSES: readonly StatusClass[] = ['2xx', '3xx', '4xx', '5xx', 'error'];
-const MAX_FILTER_CHARS = 1000;
-
-function optionalText(obj: Record<string, unknown>, key: string): string | null | undefined {
-  const value = obj[key];
-  if (value === undefined || value === null) return value as null | undefined;
-  if (typeof value !== 'string') throw new HostError(`${key}: must be a string or null`);
-  if (value.length > MAX_FILTER_CHARS) throw new HostError(`${key}: must be at most ${MAX_FILTER_CHARS} characters`);
-  return value;
-}
-
-export function parseHistoryQuery(arg: unknown): HistoryQuery {
-  if (arg === undefined || arg === null) return {};
-  if (!isRecord(arg)) throw new HostError('query: must be an object');
-  const known = new Set(['cursor', 'limit', 'model', 'statusClass', 'path', 'text']);
-  for (const key of Object.keys(arg)) if (!known.has(key)) throw new HostError(`${key}: is not a history filter`);
-  const query: HistoryQuery = {};
-  const assign = <K extends keyof HistoryQuery>(key: K, value: HistoryQuery[K] | undefined): void => {
-    if (value !== undefined) query[key] = value;
-  };
-  assign('cursor', optionalText(arg, 'cursor'));
-  assign('model', optionalText(arg, 'model'));
-  assign('path', optionalText(arg, 'path'));
-  assign('text', optionalText(arg, 'text'));
-  if (arg.limit !== undefined && arg.limit !== null) {
-    if (typeof arg.limit !== 'number' || !Number.isInteger(arg.limit) || arg.limit < 1) {
-      throw new HostError('limit: must be a positive whole number');
-    }
-    query.limit = arg.limit;
-  }
-  if (arg.statusClass !== undefined && arg.statusClass !== null) {
-    if (!STATUS_CLASSES.includes(arg.statusClass as StatusClass)) {
-      throw new HostError(`statusClass: must be one of ${STATUS_CLASSES.join(', ')}`);
-    }
-    query.statusClass = arg.statusClass as StatusClass;
-  } else if (arg.statusClass === null) {
-    query.statusClass = null;
-  }
-  return query;
-}
-
-export function parseIdArg(arg: unknown): { id: string } {
-  if (!isRecord(arg) || typeof arg.id !== 'string' || arg.id === '' || arg.id.length > 200) {
-    throw new HostError('id: must be a non-empty string');
-  }
-  return { id: arg.id };
-}
-
-export function parseEntryArg(arg: unknown): { id: string; maxBodyBytes?: number } {
-  const { id } = parseIdArg(arg);
-  const limit = (arg as Record<string, unknown>).maxBodyBytes;
-  if (limit === undefined || limit === null) return { id };
-  if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 0) {
-    throw new HostError('maxBodyBytes: must be a whole number of bytes, 0 or more');
-  }
-  return { id, maxBodyBytes: limit };
-}
-
-export function parseBodyArg(arg: unknown): { id: string; field: BodyField } {
-  const { id } = parseIdArg(arg);
-  const field = (arg as Record<string, unknown>).field;
-  if (!BODY_FIELDS.includes(field as BodyField)) {
-    throw new HostError(`field: must be one of ${BODY_FIELDS.join(', ')}`);
-  }
-  return { id, field: field as BodyField };
-}
-
-export const MAX_STATS_DAYS = 366;
-
-export function parseStatsArg(arg: unknown): { days?: number } {
-  if (arg === undefined || arg === null) return {};
-  if (!isRecord(arg)) throw new HostError('stats: must be an object');
-  if (arg.days === undefined || arg.days === null) return {};
-  if (typeof arg.days !== 'number' || !Number.isInteger(arg.days) || arg.days < 1 || arg.days > MAX_STATS_DAYS) {
-    throw new HostError(`days: must be a whole number from 1 to ${MAX_STATS_DAYS}`);
-  }
-  return { days: arg.days };
-}
-
-/** Replaces the secret in every string of a JSON-like value; returns the input itself when
- * there is nothing to replace (the common case, checked with one serialization). */
-export function scrubDeep<T>(value: T, secrets: ReadonlyArray<string | null>): T {
-  const live = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 8);
-  if (live.length === 0 || value === undefined) return value;
-  const text = JSON.stringify(value);
-  if (text === undefined || !live.some((s) => text.includes(s))) return value;
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return scrubSecrets(v, live);
-    if (Array.isArray(v)) return v.map(walk);
-    if (isRecord(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
-    return v;
-  };
-  return walk(value) as T;
-}
-
-// ---------------------------------------------------------------------------------------
-// Event batching
-
-/** Forwarded to the UI; a record over ContractEventName so a new contract event breaks this. */
-const FORWARDED: Record<ContractEventName, true> = {
-  'request:start': true,
-  'response:start': true,
-  'request:finish': true,
-  'request:error': true,
-  log: true,
-  state: true,
-  'history:change': true,
-};
-export const CONTRACT_EVENT_NAMES = Object.keys(FORWARDED) as ContractEventName[];
-
-export interface BatcherOptions {
-  intervalMs: number;
-  /** Largest batch handed to a listener; a bigger backlog goes out as several batches. */
-  maxBatch: number;
-  /** Events kept between two flushes; the oldest are dropped past this (and counted). */
-  maxQueued: number;
-  now?: () => number;
-}
-
-export interface EventBatcher {
-  push(event: ContractEvent): void;
-  subscribe(listener: (events: ContractEvent[]) => void): () => void;
-  /** Delivers whatever is queued now (tests, shutdown). */
-  flush(): void;
-  listenerCount(): number;
-  close(): void;
-}
-
-/** Collects events and hands them to every listener in batches, so a burst of hundreds of
- * requests a second costs the UI ten renders a second, not hundreds. */
-export function createEventBatcher(options: BatcherOptions): EventBatcher {
-  const listeners = new Set<(events: ContractEvent[]) => void>();
-  let queue: ContractEvent[] = [];
-  let dropped = 0;
-  let timer: NodeJS.Timeout | null = null;
-  let closed = false;
-  const now = options.now ?? Date.now;
-
-  function flush(): void {
-    if (timer) clearTimeout(timer);
-    timer = null;
-    if (queue.length === 0 && dropped === 0) return;
-    const events = queue;
-    queue = [];
-    if (dropped > 0) {
-      events.push({
-        name: 'log',
-        payload: { time: now(), level: 'warn', message: `${dropped} live events were dropped to keep the dashboard responsive` },
-      });
-      dropped = 0;
-    }
-    for (let i = 0; i < events.length; i += options.maxBatch) {
-      const batch = events.slice(i, i + options.maxBatch);
-      for (const listener of [...listeners]) {
-        try {
-          listener(batch);
-        } catch {
-          // One broken subscriber (e.g. a closed window) must not starve the others.
-        }
-      }
-    }
-  }
-
-  return {
-    push(event) {
-      if (closed || listeners.size === 0) return;
-      queue.push(event);
-      if (queue.length > options.maxQueued) {
-        const excess = queue.length - options.maxQueued;
-        queue.splice(0, excess);
-        dropped += excess;
-      }
-      if (!timer) {
-        timer = setTimeout(flush, options.intervalMs);
-        timer.unref();
-      }
-    },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-        if (listeners.size === 0) {
-          queue = [];
-          dropped = 0;
-        }
-      };
-    },
-    flush,
-    listenerCount: () => listeners.size,
-    close() {
-      closed = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      queue = [];
-      listeners.clear();
-    },
-  };
-}
-
-// ---------------------------------------------------------------------------------------
-// The host
 
 export interface HostOptions {
   baseConfig: ProxyConfig;
@@ -289,6 +70,9 @@ function settingsConfig(s: StoredSettings): Partial<ProxyConfig> {
   };
 }
 
+/** A burst of hundreds of requests a second costs the UI ten renders a second. */
+const BATCHING: BatcherOptions = { intervalMs: 100, maxBatch: 500, maxQueued: 20_000 };
+
 export async function createHost(options: HostOptions): Promise<Host> {
   const { store, overrides } = options;
   let stored = store.load();
@@ -299,7 +83,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   });
 
   const secrets = (): Array<string | null> => [proxy.config().apiKey, stored.apiKey];
-  const batcher = createEventBatcher({ intervalMs: 100, maxBatch: 500, maxQueued: 20_000, ...options.batch });
+  const batcher = createEventBatcher({ ...BATCHING, ...options.batch });
   const unhook = CONTRACT_EVENT_NAMES.map((name) =>
     proxy.events.on(name, (payload) => {
       batcher.push(scrubDeep({ name, payload } as ContractEvent, secrets()));

@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import getRawBody from 'raw-body';
 import { fromBinary, onlyAsciiEscapes, toBinary } from '../lib/binary-json.js';
-import { errors, ProxyError } from './errors.js';
+import { errors } from './errors.js';
 import { applyModifier } from '../modifier/modifier.js';
 
 /** Reads the whole request body, refusing more than `limit` bytes with a 413. */
@@ -14,7 +14,7 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
     const type = (err as { type?: string }).type;
     if (type === 'entity.too.large') throw errors.bodyTooLarge(limit);
     if (type === 'request.aborted') {
-      throw new ProxyError('CLIENT_ABORTED', 'Client closed the connection while sending the body.', { status: 499, cause: err });
+      throw errors.clientAborted('while sending the body', err);
     }
     throw errors.invalidRequest(`Could not read the request body: ${(err as Error).message}`);
   }

@@ -3,6 +3,7 @@
  * the UI), the HTTP status, and the Anthropic error type it maps to; the two body
  * shapes are derived from that, so a route never hand-writes an error body.
  */
+import { AddendumError } from '../lib/errors.js';
 
 export type AnthropicErrorType =
   | 'invalid_request_error'
@@ -49,67 +50,55 @@ export function anthropicTypeForStatus(status: number): AnthropicErrorType {
 }
 
 export interface ProxyErrorOptions {
-  status: number;
+  /** When absent, the code's status. */
+  status?: number;
   type?: AnthropicErrorType;
   /** OpenAI `param` field: the request parameter at fault, when there is one. */
   param?: string | null;
   cause?: unknown;
 }
 
-export class ProxyError extends Error {
-  readonly code: ProxyErrorCode;
-  readonly status: number;
+export class ProxyError extends AddendumError<ProxyErrorCode> {
   readonly type: AnthropicErrorType;
   readonly param: string | null;
 
-  constructor(code: ProxyErrorCode, message: string, options: ProxyErrorOptions) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'ProxyError';
-    this.code = code;
-    this.status = options.status;
-    this.type = options.type ?? anthropicTypeForStatus(options.status);
+  constructor(code: ProxyErrorCode, message: string, options: ProxyErrorOptions = {}) {
+    super(code, message, options);
+    this.type = options.type ?? anthropicTypeForStatus(this.status);
     this.param = options.param ?? null;
   }
 }
 
 export const errors = {
   invalidJson: (detail: string) =>
-    new ProxyError('INVALID_JSON', `Request body is not valid JSON: ${detail}`, { status: 400 }),
+    new ProxyError('INVALID_JSON', `Request body is not valid JSON: ${detail}`),
   invalidRequest: (message: string, param?: string) =>
-    new ProxyError('INVALID_REQUEST', message, { status: 400, param: param ?? null }),
+    new ProxyError('INVALID_REQUEST', message, { param: param ?? null }),
   unsupportedParameter: (param: string, detail?: string) =>
     new ProxyError(
       'UNSUPPORTED_PARAMETER',
       `Unsupported parameter: '${param}'${detail ? ` (${detail})` : ''} is not supported when translating to Anthropic.`,
-      { status: 400, param },
+      { param },
     ),
   bodyTooLarge: (limit: number) =>
-    new ProxyError('BODY_TOO_LARGE', `Request body exceeds the ${limit} byte limit.`, { status: 413 }),
+    new ProxyError('BODY_TOO_LARGE', `Request body exceeds the ${limit} byte limit.`),
   notFound: (path: string) =>
-    new ProxyError('NOT_FOUND', `No route for ${path}.`, { status: 404 }),
+    new ProxyError('NOT_FOUND', `No route for ${path}.`),
   forbiddenHost: (host: string) =>
-    new ProxyError('FORBIDDEN_HOST', `Host '${host}' is not a loopback address; request refused.`, {
-      status: 403,
-    }),
+    new ProxyError('FORBIDDEN_HOST', `Host '${host}' is not a loopback address; request refused.`),
   forbiddenOrigin: (origin: string) =>
-    new ProxyError('FORBIDDEN_ORIGIN', `Origin '${origin}' is not allowed.`, { status: 403 }),
+    new ProxyError('FORBIDDEN_ORIGIN', `Origin '${origin}' is not allowed.`),
   upstreamUnreachable: (reason: string, cause?: unknown) =>
-    new ProxyError('UPSTREAM_UNREACHABLE', `Upstream API unreachable: ${reason}`, {
-      status: 502,
-      cause,
-    }),
+    new ProxyError('UPSTREAM_UNREACHABLE', `Upstream API unreachable: ${reason}`, { cause }),
   upstreamTimeout: (what: string, cause?: unknown) =>
-    new ProxyError('UPSTREAM_TIMEOUT', `Upstream API timed out (${what}).`, {
-      status: 504,
-      cause,
-    }),
+    new ProxyError('UPSTREAM_TIMEOUT', `Upstream API timed out (${what}).`, { cause }),
   streamFailed: (reason: string, cause?: unknown) =>
-    new ProxyError('UPSTREAM_STREAM_ERROR', `Upstream stream failed: ${reason}`, {
-      status: 502,
-      cause,
-    }),
+    new ProxyError('UPSTREAM_STREAM_ERROR', `Upstream stream failed: ${reason}`, { cause }),
+  /** `when`: what the proxy was doing, e.g. 'mid-response'. */
+  clientAborted: (when: string, cause?: unknown) =>
+    new ProxyError('CLIENT_ABORTED', `Client closed the connection${when ? ` ${when}` : ''}.`, { cause }),
   internal: (cause: unknown) =>
-    new ProxyError('INTERNAL', 'Internal proxy error.', { status: 500, cause }),
+    new ProxyError('INTERNAL', 'Internal proxy error.', { cause }),
 };
 
 export interface AnthropicErrorBody {

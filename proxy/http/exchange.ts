@@ -14,6 +14,7 @@ import type { Logger } from '../lib/log.js';
 import { redactHeaders, scrubSecrets, type HeaderBag } from '../lib/redact.js';
 import { createStreamAssembler, usageFromAnthropic } from './sse-assembler.js';
 import type { Dialect, ExchangeOutcome, Usage } from '../contract/types.js';
+import { isRecord } from '../lib/json.js';
 
 export interface RecorderDeps {
   events: ProxyEvents;
@@ -222,8 +223,8 @@ export class Exchange {
     } catch {
       return;
     }
-    if (!isObject(body)) return;
-    if (body.type === 'error' && isObject(body.error)) {
+    if (!isRecord(body)) return;
+    if (body.type === 'error' && isRecord(body.error)) {
       r.error = `${String(body.error.type)}: ${String(body.error.message)}`;
       return;
     }
@@ -236,10 +237,6 @@ export class Exchange {
       r.usage = { input: body.input_tokens, output: 0, cacheRead: 0, cacheCreation: 0 } satisfies Usage;
     }
   }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function truncate(s: string, n: number): string {

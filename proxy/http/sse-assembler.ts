@@ -7,6 +7,7 @@
 
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { Usage } from '../contract/types.js';
+import { isRecord } from '../lib/json.js';
 
 export interface AssembledStream {
   /** The Message as the non-streaming API would have returned it; null without message_start. */
@@ -39,9 +40,7 @@ const TOKEN_FIELDS = {
   cacheCreation: 'cache_creation_input_tokens',
 } as const satisfies Record<keyof Usage, string>;
 
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+const isObject = isRecord;
 
 function count(v: unknown): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : 0;

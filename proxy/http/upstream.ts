@@ -84,7 +84,7 @@ export function openUpstream(req: UpstreamRequest, signal: AbortSignal): Promise
       stream.destroy();
       if (!settled) {
         settled = true;
-        reject(new ProxyError('CLIENT_ABORTED', 'Client closed the connection.', { status: 499 }));
+        reject(errors.clientAborted(''));
       }
     };
     if (signal.aborted) return onAbort();

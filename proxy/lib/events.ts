@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { ProxyEventMap, ProxyEventName } from '../contract/types.js';
+import { deliverEach } from './fan-out.js';
 
 type Listener<K extends ProxyEventName> = (payload: ProxyEventMap[K]) => void;
 
@@ -29,14 +30,9 @@ export class ProxyEvents {
   }
 
   emit<K extends ProxyEventName>(name: K, payload: ProxyEventMap[K]): void {
-    for (const listener of this.#emitter.rawListeners(name) as Array<Listener<K> & { listener?: Listener<K> }>) {
-      try {
-        // rawListeners keeps once-wrappers, which remove themselves when called.
-        listener.call(this.#emitter, payload);
-      } catch (err) {
-        this.#onListenerError(err, name);
-      }
-    }
+    // rawListeners keeps once-wrappers, which remove themselves when called.
+    const listeners = this.#emitter.rawListeners(name) as Array<Listener<K>>;
+    deliverEach(listeners, payload, (err) => this.#onListenerError(err, name));
   }
 
   /** Where listener failures go (default: a process warning). */

@@ -6,6 +6,7 @@
  * content (and `cache_control`), and the new block carries no `cache_control`, because an
  * extra breakpoint could exceed the API's limit of four.
  */
+import { isRecord } from '../lib/json.js';
 
 export interface ModifierResult<T = unknown> {
   /** The body to forward: the input itself when nothing changed, else a shallow copy. */
@@ -17,9 +18,7 @@ export interface ModifierResult<T = unknown> {
 
 type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const isObject = isRecord;
 
 /** Index of the last message whose role is `user`: not simply the last message, since a
  * request may end with an assistant prefill or a trailing system-role message. */

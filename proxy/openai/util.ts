@@ -1,10 +1,9 @@
 import { errors } from '../http/errors.js';
+import { isRecord } from '../lib/json.js';
 
 export type Json = Record<string, unknown>;
 
-export function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isRecord };
 
 /** OpenAI treats an explicit `null` like an absent field, so the translators do too. */
 export function isAbsent(value: unknown): value is null | undefined {

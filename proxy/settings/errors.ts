@@ -1,14 +1,13 @@
+import { AddendumError } from '../lib/errors.js';
+
 export type SettingsErrorCode = 'INVALID_SETTINGS' | 'SETTINGS_IO';
 
 /** A settings problem the user can fix; `field` names the setting at fault. */
-export class SettingsError extends Error {
-  readonly code: SettingsErrorCode;
+export class SettingsError extends AddendumError<SettingsErrorCode> {
   readonly field: string | null;
 
   constructor(code: SettingsErrorCode, message: string, options: { field?: string | null; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'SettingsError';
-    this.code = code;
+    super(code, message, { cause: options.cause });
     this.field = options.field ?? null;
   }
 }

@@ -6,6 +6,7 @@
 import { DEFAULTS, type ProxyConfig } from '../config.js';
 import type { PublicSettings, SettingsPatch } from '../contract/operations.js';
 import type { RetentionSettings } from '../contract/types.js';
+import { isRecord } from '../lib/json.js';
 import { invalidSetting } from './errors.js';
 import type { StoredSettings } from './types.js';
 
@@ -53,10 +54,6 @@ export function serializeSettings(settings: StoredSettings): Record<string, unkn
     modifierEnabled: settings.modifierEnabled,
     retention: { ...settings.retention },
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { AddendumApi } from '../../proxy/contract/operations.js';
+import { AddendumError } from '../../proxy/lib/errors.js';
 import type { ExchangeRecord, ExchangeSummary, HistoryQuery } from '../../proxy/contract/types.js';
 import { toRecord } from './detail.js';
 
@@ -12,11 +13,9 @@ export interface ExportOptions {
   onProgress?: (done: number, total: number | null) => void;
 }
 
-export class ExportAbortedError extends Error {
-  readonly code = 'EXPORT_ABORTED';
+export class ExportAbortedError extends AddendumError<'EXPORT_ABORTED'> {
   constructor() {
-    super('Export cancelled.');
-    this.name = 'ExportAbortedError';
+    super('EXPORT_ABORTED', 'Export cancelled.');
   }
 }
 
