@@ -1,13 +1,14 @@
 /**
- * The proxy's Koa app: one error path, the loopback guard, then the routes. No body
+ * The proxy's Koa app: one error path for what no route owns (the guard's refusals, unknown
+ * paths), the loopback guard, then the routes. No body
  * parser and no compression middleware: routes read bodies themselves and responses
  * pass through as upstream sent them.
  */
 import Router from '@koa/router';
 import Koa from 'koa';
-import { asProxyError, errors } from './errors.js';
+import { errors } from './errors.js';
+import { sendError, toProxyError } from './exchange-route.js';
 import { checkRequest, hostPart } from './guard.js';
-import { sendError } from './relay.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerMessagesRoutes } from './routes/messages.js';
 import { registerOpenAIRoutes } from './routes/openai.js';
@@ -33,9 +34,7 @@ export function createApp(rt: ProxyRuntime): Koa {
     try {
       await next();
     } catch (e) {
-      const err = asProxyError(e);
-      if (err.code === 'INTERNAL') rt.logger.error(`proxy: ${ctx.method} ${ctx.path}: ${(err.cause as Error)?.stack ?? err.message}`);
-      sendError(ctx, err, dialectForPath(ctx.path));
+      sendError(ctx, toProxyError(rt, ctx, e), dialectForPath(ctx.path));
     }
   });
 
@@ -57,11 +56,6 @@ export function createApp(rt: ProxyRuntime): Koa {
   registerMessagesRoutes(router, rt);
   registerOpenAIRoutes(router, rt);
   registerPassthroughRoutes(router, rt);
-  // Claude Code probes `HEAD /` at start; answer locally, never upstream with the user's key.
-  router.all('/', (ctx) => {
-    ctx.set('cache-control', 'no-store');
-    ctx.body = { name: 'addendum', status: 'ok', docs: 'Point ANTHROPIC_BASE_URL here; see /health.' };
-  });
   app.use(router.routes());
   app.use((ctx) => {
     throw errors.notFound(`${ctx.method} ${ctx.path}`);

@@ -7,7 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { ProxyError } from './errors.js';
 import type { ProxyEvents } from '../lib/events.js';
-import { headerValue } from './headers.js';
+import { headerValue, isEventStream } from './headers.js';
 import type { BodyValue, History, QueuedRecord } from '../history/index.js';
 import { newExchangeId } from './ids.js';
 import type { Logger } from '../lib/log.js';
@@ -32,6 +32,13 @@ export interface RequestFacts {
   originalBody: BodyValue;
   forwardedBody: BodyValue;
   modified: boolean;
+}
+
+/** How an exchange ended: nothing for a normal end, else the error and, when the error alone
+ * does not say it, the outcome. */
+export interface ExchangeEnd {
+  error?: ProxyError;
+  outcome?: ExchangeOutcome;
 }
 
 type Assembler = ReturnType<typeof createStreamAssembler>;
@@ -128,8 +135,7 @@ export class Exchange {
     r.status = status;
     r.ttfbMs = this.#elapsed();
     r.responseHeaders = redactHeaders(headers);
-    const type = headerValue(headers, 'content-type') ?? '';
-    if (type.startsWith('text/event-stream')) {
+    if (isEventStream(headers)) {
       r.stream = true;
       this.#assembler = createStreamAssembler();
     }
@@ -152,7 +158,7 @@ export class Exchange {
   }
 
   /** The exchange ended: normally, with an error (before or after headers), or by the client. */
-  finish(end: { error?: ProxyError; outcome?: ExchangeOutcome } = {}): void {
+  finish(end: ExchangeEnd = {}): void {
     if (this.#finished) return;
     this.#finished = true;
     const r = this.#record;

@@ -69,3 +69,8 @@ export function headerValue(headers: HeaderBag, name: string): string | undefine
   const v = headers[name];
   return Array.isArray(v) ? v[0] : v;
 }
+
+/** Whether a response is Server-Sent Events (a stream the proxy never buffers). */
+export function isEventStream(headers: HeaderBag): boolean {
+  return (headerValue(headers, 'content-type') ?? '').startsWith('text/event-stream');
+}

@@ -1,39 +1,16 @@
 /**
- * Forwarding and relaying for the native routes: upstream's status, headers and bytes go
- * to the client as they arrive, with a copy to the exchange recorder after each write.
+ * Forwarding, and every ending of a response. `forward` opens upstream; a relay moves the
+ * answer to the client (byte for byte, translated event by event, or in one piece) with a
+ * copy of each upstream chunk to the recorder, and returns how the exchange ended: upstream
+ * done, upstream failed, or the client gone. A relay never finishes the record; the
+ * exchange route does that, once (see exchange-route.ts).
  */
 import type { Readable } from 'node:stream';
-import type Koa from 'koa';
-import { asProxyError, ProxyError, toAnthropicErrorBody, toOpenAIErrorBody } from './errors.js';
-import type { Exchange } from './exchange.js';
-import { clientResponseHeaders, headerValue } from './headers.js';
-import type { ProxyRuntime } from './runtime.js';
-import type { Dialect } from '../contract/types.js';
+import { asProxyError, errors, toAnthropicErrorBody, type ProxyError } from './errors.js';
+import type { ExchangeEnd } from './exchange.js';
+import type { RouteScope } from './exchange-route.js';
+import { clientResponseHeaders, isEventStream } from './headers.js';
 import { mapUpstreamError, openUpstream, upstreamUrl, type UpstreamResponse } from './upstream.js';
-
-/** Aborts when the client goes away before its response was fully written. */
-export function watchClient(ctx: Koa.Context): AbortController {
-  const controller = new AbortController();
-  const onClose = (): void => {
-    if (!ctx.res.writableFinished) controller.abort();
-  };
-  ctx.res.once('close', onClose);
-  ctx.req.once('aborted', onClose);
-  return controller;
-}
-
-/** Writes one of the proxy's own errors in the route's dialect, if nothing was sent yet. */
-export function sendError(ctx: Koa.Context, err: ProxyError, dialect: Dialect): void {
-  if (ctx.res.headersSent) return;
-  ctx.status = err.status;
-  ctx.set('content-type', 'application/json');
-  ctx.body = dialect === 'openai' ? toOpenAIErrorBody(err) : toAnthropicErrorBody(err);
-}
-
-/** The SSE frame that ends a stream the proxy cannot finish. */
-export function sseErrorFrame(err: ProxyError): string {
-  return `event: error\ndata: ${JSON.stringify(toAnthropicErrorBody(err))}\n\n`;
-}
 
 export interface ForwardSpec {
   method: string;
@@ -43,45 +20,63 @@ export interface ForwardSpec {
   body?: Buffer | Readable;
 }
 
-/** Opens upstream for the exchange; on failure answers the client and finishes the exchange. */
-export async function open(
-  rt: ProxyRuntime,
-  ctx: Koa.Context,
-  ex: Exchange,
-  spec: ForwardSpec,
-  client: AbortController,
-  dialect: Dialect,
-): Promise<UpstreamResponse | null> {
-  const config = rt.config();
-  try {
-    return await openUpstream(
-      {
-        url: upstreamUrl(config.upstreamUrl, spec.path),
-        method: spec.method,
-        headers: spec.headers,
-        ...(spec.body !== undefined ? { body: spec.body } : {}),
-        connectTimeoutMs: config.connectTimeoutMs,
-        idleTimeoutMs: config.idleTimeoutMs,
-        agents: rt.agents,
-      },
-      client.signal,
-    );
-  } catch (e) {
-    const err = asProxyError(e);
-    if (err.code === 'CLIENT_ABORTED') {
-      ex.finish({ error: err, outcome: 'client_aborted' });
-      return null;
-    }
-    sendError(ctx, err, dialect);
-    ex.finish({ error: err });
-    return null;
-  }
+/** Opens upstream with the exchange's config; rejects with a ProxyError (the route answers it). */
+export function forward(x: RouteScope, spec: ForwardSpec): Promise<UpstreamResponse> {
+  const { config } = x;
+  return openUpstream(
+    {
+      url: upstreamUrl(config.upstreamUrl, spec.path),
+      method: spec.method,
+      headers: spec.headers,
+      ...(spec.body !== undefined ? { body: spec.body } : {}),
+      connectTimeoutMs: config.connectTimeoutMs,
+      idleTimeoutMs: config.idleTimeoutMs,
+      agents: x.rt.agents,
+    },
+    x.client.signal,
+  );
 }
 
-export const clientAborted = (): ProxyError =>
-  new ProxyError('CLIENT_ABORTED', 'Client closed the connection mid-response.', { status: 499 });
+/** The SSE frame that ends a stream the proxy cannot finish. */
+export function sseErrorFrame(err: ProxyError): string {
+  return `event: error\ndata: ${JSON.stringify(toAnthropicErrorBody(err))}\n\n`;
+}
 
-export interface PumpHooks {
+const clientGone = (): ExchangeEnd => ({ error: errors.clientAborted('mid-response'), outcome: 'client_aborted' });
+
+type BodyEnd = { kind: 'end' } | { kind: 'aborted' } | { kind: 'failed'; err: ProxyError };
+
+/** Reads an upstream body to its end, handing each chunk on; settles once, however it ends.
+ * A chunk handler that throws (a translator) fails the body like an upstream error would. */
+function drain(up: UpstreamResponse, client: AbortController, onChunk: (chunk: Buffer) => void): Promise<BodyEnd> {
+  const body = up.body;
+  return new Promise<BodyEnd>((resolve) => {
+    const onAbort = (): void => {
+      body.destroy();
+      resolve({ kind: 'aborted' });
+    };
+    if (client.signal.aborted) return onAbort();
+    client.signal.addEventListener('abort', onAbort, { once: true });
+    const settle = (end: BodyEnd): void => {
+      client.signal.removeEventListener('abort', onAbort);
+      resolve(end);
+    };
+    body.on('data', (chunk: Buffer) => {
+      try {
+        onChunk(chunk);
+      } catch (e) {
+        body.destroy();
+        settle({ kind: 'failed', err: asProxyError(e) });
+      }
+    });
+    body.once('end', () => settle({ kind: 'end' }));
+    body.once('error', (e) => {
+      if (!client.signal.aborted) settle({ kind: 'failed', err: mapUpstreamError(e) });
+    });
+  });
+}
+
+export interface StreamHooks {
   /** What to write for each upstream chunk; the chunk itself when absent. */
   write?(chunk: Buffer): string | Buffer;
   /** Written last when upstream ends. */
@@ -91,62 +86,81 @@ export interface PumpHooks {
 }
 
 /**
- * Moves an upstream body to the client as it arrives, with backpressure, a copy of each
- * upstream chunk to the recorder, and one ending for each way it can end: upstream done,
- * upstream failed, or the client gone. Resolves when the exchange is over.
+ * Sends `head` now and moves the body to the client as it arrives, with backpressure. An
+ * event stream's headers are flushed at once: a client waiting on a slow first event should
+ * see the 200 immediately.
  */
-export function pump(res: Koa.Context['res'], ex: Exchange, up: UpstreamResponse, client: AbortController, hooks: PumpHooks): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const body = up.body;
-    const onAbort = (): void => {
-      body.destroy();
-      ex.finish({ error: clientAborted(), outcome: 'client_aborted' });
-      resolve();
-    };
-    if (client.signal.aborted) return onAbort();
-    client.signal.addEventListener('abort', onAbort, { once: true });
-
-    body.on('data', (chunk: Buffer) => {
-      const out = hooks.write ? hooks.write(chunk) : chunk;
-      if (out.length > 0 && !res.write(out)) body.pause();
-      ex.chunk(chunk);
-    });
-    res.on('drain', () => body.resume());
-    body.once('end', () => {
-      client.signal.removeEventListener('abort', onAbort);
-      res.end(hooks.end?.());
-      ex.finish();
-      resolve();
-    });
-    body.once('error', (e) => {
-      client.signal.removeEventListener('abort', onAbort);
-      if (client.signal.aborted) return;
-      const err = mapUpstreamError(e);
-      const last = res.writableEnded ? null : hooks.fail(err);
-      if (last === null) res.destroy();
-      else res.end(last);
-      ex.finish({ error: err, outcome: 'upstream_error' });
-      resolve();
-    });
-  });
-}
-
-/** Relays an opened upstream response byte for byte; resolves when the exchange is over. */
-export function relay(ctx: Koa.Context, ex: Exchange, up: UpstreamResponse, client: AbortController): Promise<void> {
+export async function relayStream(
+  x: RouteScope,
+  up: UpstreamResponse,
+  head: Record<string, string | string[]>,
+  hooks: StreamHooks,
+): Promise<ExchangeEnd> {
+  const { ctx, ex } = x;
   const res = ctx.res;
   ex.responseStarted(up.status, up.headers);
   ctx.respond = false;
-  res.writeHead(up.status, clientResponseHeaders(up.headers));
-  const isSse = (headerValue(up.headers, 'content-type') ?? '').startsWith('text/event-stream');
-  // Headers go out now: a client waiting on a slow first event should see the 200 at once.
-  if (isSse) res.flushHeaders();
-  return pump(res, ex, up, client, {
+  res.writeHead(up.status, head);
+  if (isEventStream(head)) res.flushHeaders();
+  res.on('drain', () => up.body.resume());
+  const end = await drain(up, x.client, (chunk) => {
+    const out = hooks.write ? hooks.write(chunk) : chunk;
+    if (out.length > 0 && !res.write(out)) up.body.pause();
+    ex.chunk(chunk);
+  });
+  if (end.kind === 'aborted') return clientGone();
+  if (end.kind === 'end') {
+    res.end(hooks.end?.());
+    return {};
+  }
+  const last = res.writableEnded ? null : hooks.fail(end.err);
+  if (last === null) res.destroy();
+  else res.end(last);
+  return { error: end.err, outcome: 'upstream_error' };
+}
+
+/** Relays an upstream response byte for byte (the native routes). */
+export function relayBytes(x: RouteScope, up: UpstreamResponse): Promise<ExchangeEnd> {
+  const sse = isEventStream(up.headers);
+  return relayStream(x, up, clientResponseHeaders(up.headers), {
     fail(err) {
       // A JSON body cut short cannot be repaired; a reset tells the client it is incomplete.
-      if (!isSse) return null;
+      if (!sse) return null;
       const frame = sseErrorFrame(err);
-      ex.chunk(Buffer.from(frame));
+      x.ex.chunk(Buffer.from(frame));
       return frame;
     },
   });
+}
+
+/** Turns a complete upstream body into the client's JSON answer, or throws a ProxyError. */
+export type Reply = (status: number, text: string) => { status: number; body: unknown };
+
+/** Reads the whole upstream body, then answers in one piece (OpenAI's JSON answers). A body
+ * that fails or cannot be turned into an answer ends as an upstream error, not yet written:
+ * the exchange route answers it in the route's dialect. */
+export async function relayWhole(
+  x: RouteScope,
+  up: UpstreamResponse,
+  head: Record<string, string | string[]>,
+  reply: Reply,
+): Promise<ExchangeEnd> {
+  const { ctx, ex } = x;
+  ex.responseStarted(up.status, up.headers);
+  const parts: Buffer[] = [];
+  const end = await drain(up, x.client, (chunk) => {
+    parts.push(chunk);
+    ex.chunk(chunk);
+  });
+  if (end.kind === 'aborted') return clientGone();
+  if (end.kind === 'failed') return { error: end.err, outcome: 'upstream_error' };
+  try {
+    const answer = reply(up.status, Buffer.concat(parts).toString('utf8'));
+    ctx.status = answer.status;
+    ctx.set(head);
+    ctx.body = answer.body;
+    return {};
+  } catch (e) {
+    return { error: asProxyError(e), outcome: 'upstream_error' };
+  }
 }

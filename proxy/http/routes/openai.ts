@@ -9,9 +9,10 @@ import type Router from '@koa/router';
 import type Koa from 'koa';
 import { parseJsonObject, readBody } from '../body.js';
 import { effectiveModifierText } from '../../config.js';
-import { asProxyError, errors, toOpenAIErrorBody } from '../errors.js';
-import { Exchange } from '../exchange.js';
-import { headerValue } from '../headers.js';
+import { errors, toOpenAIErrorBody } from '../errors.js';
+import { exchangeRoute, type RouteScope } from '../exchange-route.js';
+import type { ExchangeEnd } from '../exchange.js';
+import { isEventStream } from '../headers.js';
 import { applyModifier } from '../../modifier/modifier.js';
 import { translateUpstreamError } from '../../openai/errors.js';
 import { openAIResponseHeaders, openAIUpstreamHeaders } from '../../openai/headers.js';
@@ -19,69 +20,15 @@ import { MODELS_LIST_QUERY, translateModel, translateModelList } from '../../ope
 import { translateRequest, type TranslatedRequest } from '../../openai/request.js';
 import { translateResponse } from '../../openai/response.js';
 import { createStreamTranslator } from '../../openai/stream.js';
-import { clientAborted, open, pump, sendError, watchClient } from '../relay.js';
+import { forward, relayStream, relayWhole } from '../relay.js';
 import type { ProxyRuntime } from '../runtime.js';
-import { mapUpstreamError, type UpstreamResponse } from '../upstream.js';
-
-function isSse(up: UpstreamResponse): boolean {
-  return (headerValue(up.headers, 'content-type') ?? '').startsWith('text/event-stream');
-}
-
-/** Turns a complete upstream body into the client's JSON answer, or throws a ProxyError. */
-type Reply = (status: number, text: string) => { status: number; body: unknown };
-
-/** Reads the whole upstream body (non-streaming answers, errors), then answers in one piece. */
-function relayBuffered(ctx: Koa.Context, ex: Exchange, up: UpstreamResponse, client: AbortController, reply: Reply): Promise<void> {
-  ex.responseStarted(up.status, up.headers);
-  return new Promise<void>((resolve) => {
-    const parts: Buffer[] = [];
-    const onAbort = (): void => {
-      up.body.destroy();
-      ex.finish({ error: clientAborted(), outcome: 'client_aborted' });
-      resolve();
-    };
-    if (client.signal.aborted) return onAbort();
-    client.signal.addEventListener('abort', onAbort, { once: true });
-    up.body.on('data', (chunk: Buffer) => {
-      parts.push(chunk);
-      ex.chunk(chunk);
-    });
-    up.body.once('end', () => {
-      client.signal.removeEventListener('abort', onAbort);
-      try {
-        const answer = reply(up.status, Buffer.concat(parts).toString('utf8'));
-        ctx.status = answer.status;
-        ctx.set(openAIResponseHeaders(up.headers));
-        ctx.body = answer.body;
-        ex.finish();
-      } catch (e) {
-        const err = asProxyError(e);
-        sendError(ctx, err, 'openai');
-        ex.finish({ error: err, outcome: 'upstream_error' });
-      }
-      resolve();
-    });
-    up.body.once('error', (e) => {
-      client.signal.removeEventListener('abort', onAbort);
-      if (client.signal.aborted) return;
-      const err = mapUpstreamError(e);
-      sendError(ctx, err, 'openai');
-      ex.finish({ error: err, outcome: 'upstream_error' });
-      resolve();
-    });
-  });
-}
+import type { UpstreamResponse } from '../upstream.js';
 
 /** Translates an upstream SSE stream chunk by chunk, writing each translation as it is made. */
-function relayStream(ctx: Koa.Context, ex: Exchange, up: UpstreamResponse, client: AbortController, req: TranslatedRequest): Promise<void> {
-  const res = ctx.res;
+function relayTranslatedStream(x: RouteScope, up: UpstreamResponse, req: TranslatedRequest): Promise<ExchangeEnd> {
   const translator = createStreamTranslator({ model: req.model, includeUsage: req.includeUsage });
-  ex.responseStarted(up.status, up.headers);
-  ctx.respond = false;
-  res.writeHead(up.status, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...openAIResponseHeaders(up.headers) });
-  res.flushHeaders();
-
-  return pump(res, ex, up, client, {
+  const head = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...openAIResponseHeaders(up.headers) };
+  return relayStream(x, up, head, {
     write: (chunk) => translator.push(chunk),
     end: () => translator.end(),
     fail: (err) => translator.fail(toOpenAIErrorBody(err).error),
@@ -96,83 +43,60 @@ function parseUpstreamJson(text: string): unknown {
   }
 }
 
-export async function handleChatCompletions(rt: ProxyRuntime, ctx: Koa.Context): Promise<void> {
-  const config = rt.config();
-  const ex = new Exchange(rt.recorder, ctx.req, 'openai');
-  rt.inflight.add(ex);
+/** Reads and translates the request; a refusal keeps what the client sent, since it is only
+ * useful next to the request it refused. */
+async function translateClientRequest(x: RouteScope): Promise<{ translated: TranslatedRequest; forwarded: Buffer }> {
+  const { ctx, ex, config } = x;
+  const raw = await readBody(ctx.req, config.bodyLimitBytes);
+  const originalBody = raw.toString('utf8');
+  let guess = { model: null as string | null, stream: false };
   try {
-    const client = watchClient(ctx);
-    let originalBody: string | null = null;
-    let guess = { model: null as string | null, stream: false };
-    let translated: TranslatedRequest;
-    let forwarded: Buffer;
-    try {
-      const raw = await readBody(ctx.req, config.bodyLimitBytes);
-      originalBody = raw.toString('utf8');
-      const parsed = parseJsonObject(raw);
-      guess = { model: typeof parsed.model === 'string' ? parsed.model : null, stream: parsed.stream === true };
-      translated = translateRequest(parsed);
-      const result = applyModifier(translated.anthropic, effectiveModifierText(config));
-      forwarded = Buffer.from(JSON.stringify(result.body));
-      ex.begin({ ...guess, originalBody, forwardedBody: forwarded.toString('utf8'), modified: result.modified });
-    } catch (e) {
-      const err = asProxyError(e);
-      if (err.code === 'CLIENT_ABORTED') ex.finish({ error: err, outcome: 'client_aborted' });
-      else {
-        // Keep what the client sent: the refusal is only useful next to the request it refused.
-        ex.begin({ ...guess, originalBody, forwardedBody: null, modified: false });
-        sendError(ctx, err, 'openai');
-        ex.finish({ error: err });
-      }
-      return;
-    }
-    const headers = openAIUpstreamHeaders(ctx.req.headers, { apiKey: config.apiKey, contentLength: forwarded.length });
-    const up = await open(rt, ctx, ex, { method: 'POST', path: '/v1/messages', headers, body: forwarded }, client, 'openai');
-    if (!up) return;
-    if (up.status < 400 && isSse(up)) {
-      await relayStream(ctx, ex, up, client, translated);
-      return;
-    }
-    await relayBuffered(ctx, ex, up, client, (status, text) =>
-      status >= 400
-        ? { status, body: translateUpstreamError(status, text) }
-        : { status, body: translateResponse(parseUpstreamJson(text), { model: translated.model }) },
-    );
-  } finally {
-    rt.inflight.delete(ex);
+    const parsed = parseJsonObject(raw);
+    guess = { model: typeof parsed.model === 'string' ? parsed.model : null, stream: parsed.stream === true };
+    const translated = translateRequest(parsed);
+    const result = applyModifier(translated.anthropic, effectiveModifierText(config));
+    const forwarded = Buffer.from(JSON.stringify(result.body));
+    ex.begin({ ...guess, originalBody, forwardedBody: forwarded.toString('utf8'), modified: result.modified });
+    return { translated, forwarded };
+  } catch (e) {
+    ex.begin({ ...guess, originalBody, forwardedBody: null, modified: false });
+    throw e;
   }
 }
 
-export async function handleModels(rt: ProxyRuntime, ctx: Koa.Context, id: string | null): Promise<void> {
-  const config = rt.config();
-  const ex = new Exchange(rt.recorder, ctx.req, 'openai');
-  rt.inflight.add(ex);
-  try {
-    const client = watchClient(ctx);
-    ex.begin({ model: id, stream: false, originalBody: null, forwardedBody: null, modified: false });
-    const headers = openAIUpstreamHeaders(ctx.req.headers, { apiKey: config.apiKey });
-    const path = id === null ? `/v1/models?${MODELS_LIST_QUERY}` : `/v1/models/${encodeURIComponent(id)}`;
-    const up = await open(rt, ctx, ex, { method: 'GET', path, headers }, client, 'openai');
-    if (!up) return;
-    await relayBuffered(ctx, ex, up, client, (status, text) => {
-      if (status >= 400) return { status, body: translateUpstreamError(status, text) };
-      const json = parseUpstreamJson(text);
-      if (id === null) return { status, body: translateModelList(json) };
-      const model = translateModel(json);
-      if (!model) throw errors.streamFailed('upstream answered with something that is not a model');
-      return { status, body: model };
-    });
-  } finally {
-    rt.inflight.delete(ex);
-  }
+export async function handleChatCompletions(x: RouteScope): Promise<ExchangeEnd> {
+  const { translated, forwarded } = await translateClientRequest(x);
+  const headers = openAIUpstreamHeaders(x.ctx.req.headers, { apiKey: x.config.apiKey, contentLength: forwarded.length });
+  const up = await forward(x, { method: 'POST', path: '/v1/messages', headers, body: forwarded });
+  if (up.status < 400 && isEventStream(up.headers)) return relayTranslatedStream(x, up, translated);
+  return relayWhole(x, up, openAIResponseHeaders(up.headers), (status, text) =>
+    status >= 400
+      ? { status, body: translateUpstreamError(status, text) }
+      : { status, body: translateResponse(parseUpstreamJson(text), { model: translated.model }) },
+  );
+}
+
+export async function handleModels(x: RouteScope, id: string | null): Promise<ExchangeEnd> {
+  x.ex.begin({ model: id, stream: false, originalBody: null, forwardedBody: null, modified: false });
+  const headers = openAIUpstreamHeaders(x.ctx.req.headers, { apiKey: x.config.apiKey });
+  const path = id === null ? `/v1/models?${MODELS_LIST_QUERY}` : `/v1/models/${encodeURIComponent(id)}`;
+  const up = await forward(x, { method: 'GET', path, headers });
+  return relayWhole(x, up, openAIResponseHeaders(up.headers), (status, text) => {
+    if (status >= 400) return { status, body: translateUpstreamError(status, text) };
+    const json = parseUpstreamJson(text);
+    if (id === null) return { status, body: translateModelList(json) };
+    const model = translateModel(json);
+    if (!model) throw errors.streamFailed('upstream answered with something that is not a model');
+    return { status, body: model };
+  });
 }
 
 export function registerOpenAIRoutes(router: Router, rt: ProxyRuntime): void {
-  const chat = (ctx: Koa.Context): Promise<void> => handleChatCompletions(rt, ctx);
+  const chat = exchangeRoute(rt, 'openai', handleChatCompletions);
   router.post('/openai/v1/chat/completions', chat);
   router.post('/v1/chat/completions', chat);
-  router.get('/openai/v1/models', (ctx) => handleModels(rt, ctx, null));
-  router.get('/openai/v1/models/:id', (ctx) => handleModels(rt, ctx, ctx.params.id ?? null));
+  router.get('/openai/v1/models', exchangeRoute(rt, 'openai', (x) => handleModels(x, null)));
+  router.get('/openai/v1/models/:id', exchangeRoute(rt, 'openai', (x) => handleModels(x, x.ctx.params.id ?? null)));
   // Everything else under these paths is not an Anthropic route either: an OpenAI-shaped 404.
   const notFound = (ctx: Koa.Context): never => {
     throw errors.notFound(`${ctx.method} ${ctx.path}`);
