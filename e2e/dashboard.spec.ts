@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { EVENTS_PATH, HTTP_ROUTES, TOKEN_HEADER, type OperationName } from '../proxy/contract/operations.js';
-import { openSse, rawRequest } from './support/http.js';
+import { openSse, rawRequest } from '../test/raw-http.js';
 import { askStreaming, CLIENT_KEY, expect, MODEL, openTab, saveScreenshot, test } from './support/fixtures.js';
 import type { HeadlessServer } from './support/server.js';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSse, rawRequest } from '../../e2e/support/http.js';
+import { openSse, rawRequest } from '../../test/raw-http.js';
 import { startFakeUpstream, type FakeUpstream } from '../../test/fake-upstream.js';
 import { defaultConfig } from '../config.js';
 import { EVENTS_PATH, HTTP_ROUTES, TOKEN_HEADER, type OperationName } from '../contract/operations.js';

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openSse, rawRequest } from '../../e2e/support/http.js';
+import { openSse, rawRequest } from '../../test/raw-http.js';
 import { EVENTS_PATH, HTTP_ROUTES, TOKEN_HEADER, type ContractEvent, type OperationName } from '../contract/operations.js';
 import type { HostApi } from '../host/host.js';
 import { SettingsError } from '../settings/errors.js';
