@@ -4,13 +4,13 @@
  * Electron main process are two thin hosts around it.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { createApp } from './http/app.js';
-import { AddendumError } from './lib/errors.js';
 import { effectiveModifierText, validateConfig, type ProxyConfig } from './config.js';
 import { ProxyEvents } from './lib/events.js';
 import type { Exchange } from './http/exchange.js';
 import { openHistory, type History } from './history/index.js';
+import { formatHost, listen, ListenError, trackSockets } from './lib/listen.js';
 import { createLogger, type Logger } from './lib/log.js';
 import type { ProxyRuntime } from './http/runtime.js';
 import type { ProxyStatus } from './contract/types.js';
@@ -20,11 +20,7 @@ import { VERSION } from './version.js';
 export type { ProxyConfig } from './config.js';
 export { defaultConfig, validateConfig, ConfigError } from './config.js';
 
-export class ProxyStartError extends AddendumError<'PORT_IN_USE' | 'LISTEN_FAILED'> {
-  constructor(code: 'PORT_IN_USE' | 'LISTEN_FAILED', message: string, cause?: unknown) {
-    super(code, message, { cause });
-  }
-}
+export { ListenError as ProxyStartError } from './lib/listen.js';
 
 export interface Proxy {
   readonly events: ProxyEvents;
@@ -45,10 +41,6 @@ export interface ProxyDeps {
   consoleLog?: boolean;
   /** Passed to better-sqlite3 when the host runs under another ABI (Electron). */
   nativeBinding?: string;
-}
-
-function formatHost(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
 }
 
 export async function createProxy(initial: ProxyConfig, deps: ProxyDeps = {}): Promise<Proxy> {
@@ -107,41 +99,25 @@ export async function createProxy(initial: ProxyConfig, deps: ProxyDeps = {}): P
   const emitState = (): void => events.emit('state', status());
 
   async function start(): Promise<ProxyStatus> {
-    if (closed) throw new ProxyStartError('LISTEN_FAILED', 'The proxy was closed.');
+    if (closed) throw new ListenError('LISTEN_FAILED', 'The proxy was closed.');
     if (server) return status();
     const srv = createServer({ keepAliveTimeout: 65_000 }, app.callback());
     // Large prompts upload slowly on busy machines; the Messages API itself allows minutes.
     srv.requestTimeout = 10 * 60_000;
     srv.headersTimeout = 60_000;
-    const conns = new Set<Socket>();
-    srv.on('connection', (s: Socket) => {
-      conns.add(s);
-      s.once('close', () => conns.delete(s));
-    });
+    const conns = trackSockets(srv);
+    let port: number;
     try {
-      await new Promise<void>((resolve, reject) => {
-        const onError = (err: NodeJS.ErrnoException): void => reject(err);
-        srv.once('error', onError);
-        srv.listen(config.port, config.host, () => {
-          srv.off('error', onError);
-          resolve();
-        });
-      });
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      const where = `${formatHost(config.host)}:${config.port}`;
-      const startErr =
-        err.code === 'EADDRINUSE'
-          ? new ProxyStartError('PORT_IN_USE', `port ${config.port} is already in use (${where}); stop the other program or choose another port`, err)
-          : new ProxyStartError('LISTEN_FAILED', `cannot listen on ${where}: ${err.code ?? ''} ${err.message}`.trim(), err);
-      lastError = startErr.message;
+      port = await listen(srv, config.port, config.host, 'port');
+    } catch (err) {
+      lastError = (err as Error).message;
       emitState();
-      throw startErr;
+      throw err;
     }
     srv.on('error', (err) => logger.error(`proxy server: ${err.message}`));
     server = srv;
     sockets = conns;
-    boundPort = (srv.address() as AddressInfo).port;
+    boundPort = port;
     startedAt = Date.now();
     lastError = null;
     logger.info(`proxy listening on ${status().baseUrl} → ${config.upstreamUrl}`);

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { defaultConfig, type ProxyConfig } from '../proxy/config.js';
 import { createProxy, type Proxy } from '../proxy/index.js';
 import { startFakeUpstream, type FakeUpstream } from './fake-upstream.js';
@@ -53,4 +54,45 @@ export async function readUntil(body: ReadableStream<Uint8Array>, predicate: (te
     if (value) text += decoder.decode(value, { stream: true });
     if (predicate(text) || done) return { text, reader };
   }
+}
+
+/** The newest history row, after everything queued was written. */
+export async function lastRow(h: Harness) {
+  await h.proxy.history.flush();
+  const page = await h.proxy.history.list({ limit: 1 });
+  const id = page.items[0]?.id;
+  if (!id) throw new Error('no history row');
+  return (await h.proxy.history.get(id))!;
+}
+
+/**
+ * Checks that a streamed response reached the client while upstream was still writing: reads
+ * until `marker`, sees the fake's stream unfinished, then drains it. Returns the text read.
+ */
+export async function expectDeliveredAsItArrives(h: Harness, res: Response, marker: string): Promise<string> {
+  const { text, reader } = await readUntil(res.body!, (t) => t.includes(marker));
+  expect(text).toContain(marker);
+  // The fake has not written its last event yet: nothing was buffered in between.
+  expect(h.fake.responses[0]!.complete).toBe(false);
+  expect(h.fake.responses[0]!.bytes.toString()).not.toContain('message_stop');
+  while (!(await reader.read()).done);
+  expect(h.fake.responses[0]!.complete).toBe(true);
+  return text;
+}
+
+/** Posts a streaming request, disconnects once `marker` arrived, and checks that upstream was
+ * cut at once. Returns the exchange's history row. */
+export async function abortMidStream(h: Harness, path: string, body: unknown, marker: string) {
+  const controller = new AbortController();
+  const res = await fetch(`${h.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: controller.signal,
+  });
+  await readUntil(res.body!, (t) => t.includes(marker));
+  controller.abort();
+  await h.fake.waitForClientClose(0, 1000);
+  expect(h.fake.requests[0]!.clientAborted).toBe(true);
+  return lastRow(h);
 }

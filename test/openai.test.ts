@@ -5,21 +5,13 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_TEXT_PIECES, DEFAULT_THINKING, DEFAULT_TOOL, MODELS } from './anthropic-fixtures.js';
-import { readUntil, startHarness, type Harness } from './harness.js';
+import { abortMidStream, expectDeliveredAsItArrives, lastRow, startHarness, type Harness } from './harness.js';
 
 const MODEL = 'claude-sonnet-4-5-20250929';
 const APPEND = ' (answer like a pirate)';
 
 function client(h: Harness, path = '/openai/v1'): OpenAI {
   return new OpenAI({ apiKey: 'sk-test', baseURL: h.baseUrl + path, maxRetries: 0 });
-}
-
-async function lastRow(h: Harness) {
-  await h.proxy.history.flush();
-  const page = await h.proxy.history.list({ limit: 1 });
-  const id = page.items[0]?.id;
-  if (!id) throw new Error('no history row');
-  return (await h.proxy.history.get(id))!;
 }
 
 function post(h: Harness, body: unknown, path = '/openai/v1/chat/completions'): Promise<Response> {
@@ -109,28 +101,14 @@ describe('chat completions', () => {
   it('delivers each translated event as it arrives (first delta before upstream finished)', async () => {
     h.fake.enqueue({ kind: 'stream', stream: 'text', paceMs: 150 });
     const res = await post(h, { model: MODEL, stream: true, messages: [{ role: 'user', content: 'Hi' }] });
-    const { text, reader } = await readUntil(res.body!, (t) => t.includes('"content":"Hello"'));
+    const text = await expectDeliveredAsItArrives(h, res, '"content":"Hello"');
     expect(text).toContain('"role":"assistant"');
-    expect(h.fake.responses[0]!.complete).toBe(false);
-    expect(h.fake.responses[0]!.bytes.toString()).not.toContain('message_stop');
-    while (!(await reader.read()).done);
-    expect(h.fake.responses[0]!.complete).toBe(true);
   });
 
   it('aborts upstream when the client disconnects mid-stream', async () => {
     h.fake.enqueue({ kind: 'stream', stream: 'text', paceMs: 300 });
-    const controller = new AbortController();
-    const res = await fetch(`${h.baseUrl}/openai/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: MODEL, stream: true, messages: [{ role: 'user', content: 'abort me' }] }),
-      signal: controller.signal,
-    });
-    await readUntil(res.body!, (t) => t.includes('"role":"assistant"'));
-    controller.abort();
-    await h.fake.waitForClientClose(0, 1000);
-    expect(h.fake.requests[0]!.clientAborted).toBe(true);
-    expect((await lastRow(h)).outcome).toBe('client_aborted');
+    const body = { model: MODEL, stream: true, messages: [{ role: 'user', content: 'abort me' }] };
+    expect((await abortMidStream(h, '/openai/v1/chat/completions', body, '"role":"assistant"')).outcome).toBe('client_aborted');
   });
 
   it('tool round trip: the SDK stream helper assembles arguments, tool results go back as tool_result', async () => {

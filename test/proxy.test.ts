@@ -4,23 +4,15 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { request as httpRequest } from 'node:http';
 import { sseEvents } from './anthropic-fixtures.js';
-import { startHarness, readUntil, type Harness } from './harness.js';
+import { abortMidStream, expectDeliveredAsItArrives, lastRow, startHarness, type Harness } from './harness.js';
+import { rawRequest } from './raw-http.js';
 
 const KEY = 'sk-ant-api03-configured-key-DO-NOT-LEAK-9f3a';
 const APPEND = ' (answer like a pirate)';
 
 function client(h: Harness, opts: Partial<ConstructorParameters<typeof Anthropic>[0]> = {}): Anthropic {
   return new Anthropic({ apiKey: 'sk-ant-client-key-1234', baseURL: h.baseUrl, maxRetries: 0, ...opts });
-}
-
-async function lastRow(h: Harness) {
-  await h.proxy.history.flush();
-  const page = await h.proxy.history.list({ limit: 1 });
-  const id = page.items[0]?.id;
-  if (!id) throw new Error('no history row');
-  return (await h.proxy.history.get(id))!;
 }
 
 describe('proxy with a configured key and the modifier on', () => {
@@ -139,29 +131,13 @@ describe('proxy with a configured key and the modifier on', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'm', max_tokens: 5, stream: true, messages: [{ role: 'user', content: 'x' }] }),
     });
-    const { text, reader } = await readUntil(res.body!, (t) => t.includes('event: message_start'));
-    expect(text).toContain('event: message_start');
-    // The fake has not written its last event yet: nothing was buffered in between.
-    expect(h.fake.responses[0]!.complete).toBe(false);
-    expect(h.fake.responses[0]!.bytes.toString()).not.toContain('message_stop');
-    while (!(await reader.read()).done);
-    expect(h.fake.responses[0]!.complete).toBe(true);
+    await expectDeliveredAsItArrives(h, res, 'event: message_start');
   });
 
   it('aborts upstream at once when the client disconnects mid-stream, and records it', async () => {
     h.fake.enqueue({ kind: 'stream', stream: 'text', paceMs: 300 });
-    const controller = new AbortController();
-    const res = await fetch(`${h.baseUrl}/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'm', max_tokens: 5, stream: true, messages: [{ role: 'user', content: 'abort me' }] }),
-      signal: controller.signal,
-    });
-    await readUntil(res.body!, (t) => t.includes('message_start'));
-    controller.abort();
-    await h.fake.waitForClientClose(0, 1000);
-    expect(h.fake.requests[0]!.clientAborted).toBe(true);
-    const row = await lastRow(h);
+    const body = { model: 'm', max_tokens: 5, stream: true, messages: [{ role: 'user', content: 'abort me' }] };
+    const row = await abortMidStream(h, '/v1/messages', body, 'message_start');
     expect(row.outcome).toBe('client_aborted');
     expect(row.error).toMatch(/CLIENT_ABORTED/);
   });
@@ -361,32 +337,21 @@ describe('security', () => {
   });
   afterAll(() => h.close());
 
-  function rawRequest(headers: Record<string, string>): Promise<{ status: number; body: string }> {
-    const url = new URL(h.baseUrl);
-    return new Promise((resolve, reject) => {
-      const req = httpRequest({ host: url.hostname, port: url.port, path: '/v1/models', method: 'GET', headers }, (res) => {
-        let body = '';
-        res.on('data', (c) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode!, body }));
-      });
-      req.on('error', reject);
-      req.end();
-    });
-  }
+  const modelsWith = (headers: Record<string, string>) => rawRequest(`${h.baseUrl}/v1/models`, { headers });
 
   it('refuses a foreign Host (DNS rebinding) without forwarding', async () => {
     h.fake.reset();
-    const res = await rawRequest({ host: 'evil.example:8000' });
+    const res = await modelsWith({ host: 'evil.example:8000' });
     expect(res.status).toBe(403);
-    expect(JSON.parse(res.body)).toMatchObject({ type: 'error', error: { type: 'permission_error' } });
+    expect(JSON.parse(res.text)).toMatchObject({ type: 'error', error: { type: 'permission_error' } });
     expect(h.fake.requests).toHaveLength(0);
   });
 
   it('refuses a foreign browser Origin and accepts loopback ones', async () => {
     h.fake.reset();
-    expect((await rawRequest({ host: 'localhost', origin: 'https://evil.example' })).status).toBe(403);
+    expect((await modelsWith({ host: 'localhost', origin: 'https://evil.example' })).status).toBe(403);
     expect(h.fake.requests).toHaveLength(0);
-    expect((await rawRequest({ host: 'localhost', origin: 'http://localhost:5173' })).status).toBe(200);
+    expect((await modelsWith({ host: 'localhost', origin: 'http://localhost:5173' })).status).toBe(200);
   });
 
   it('serves /health without upstream', async () => {

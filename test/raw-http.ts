@@ -1,11 +1,20 @@
 /** Raw loopback HTTP for tests: unlike fetch, it lets a test send any Host or Origin. */
-import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type RequestListener } from 'node:http';
+import { inject } from 'light-my-request';
 
 export interface RawResponse {
   status: number;
   headers: IncomingHttpHeaders;
   text: string;
   json: any;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text === '' ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 export function rawRequest(
@@ -18,13 +27,7 @@ export function rawRequest(
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try {
-          json = text === '' ? undefined : JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: parseJson(text) });
       });
       res.on('error', reject);
     });
@@ -97,4 +100,19 @@ export function openSse(url: string, headers: Record<string, string> = {}): Prom
     req.on('error', reject);
     req.end();
   });
+}
+
+/** The same request against a request listener (an app's `callback()`), with no port. */
+export async function injectRequest(
+  handler: RequestListener,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<RawResponse> {
+  const res = await inject(handler, {
+    method: (options.method ?? 'GET') as 'GET',
+    url: path,
+    headers: options.headers ?? {},
+    ...(options.body !== undefined ? { payload: options.body } : {}),
+  });
+  return { status: res.statusCode, headers: res.headers as IncomingHttpHeaders, text: res.payload, json: parseJson(res.payload) };
 }

@@ -97,8 +97,7 @@ async function main(): Promise<void> {
       control = await startControlServer({ api: host.api, port: options.dashboardPort, token, staticDir: staticDir() });
     } catch (err) {
       await host.close().catch(() => undefined);
-      const e = err as NodeJS.ErrnoException;
-      fail(e.code === 'EADDRINUSE' ? `dashboard port ${options.dashboardPort} is already in use` : e.message);
+      fail((err as Error).message);
     }
     process.stdout.write(`  dashboard: ${control.url}/#token=${token}\n`);
   }

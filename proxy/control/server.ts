@@ -7,14 +7,13 @@
  * (against DNS rebinding) and, when the browser sends an Origin, the dashboard's own
  * origin (against cross-site requests).
  */
-import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import Koa from 'koa';
 import getRawBody from 'raw-body';
 import { EVENTS_PATH, HTTP_ROUTES, TOKEN_HEADER, type ContractEvent, type OperationName } from '../contract/operations.js';
 import { isLoopbackHost } from '../http/guard.js';
+import { listen, trackSockets } from '../lib/listen.js';
 import type { HostApi } from '../host/host.js';
 import { ControlError, toErrorReply } from './errors.js';
 import { NO_BUILD_PAGE, openStatic, resolveStatic } from './static.js';
@@ -269,24 +268,8 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const { app, sseStreams } = createControlApp({ ...options, port: () => boundPort });
 
   const server: Server = createServer(app.callback());
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  server.listen(options.port, host);
-  try {
-    await once(server, 'listening');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') {
-      throw new ControlError('PORT_IN_USE', `Dashboard port ${options.port} is in use.`, { cause: err });
-    }
-    throw new ControlError('LISTEN_FAILED', `Dashboard could not listen on ${host}:${options.port} (${code ?? 'error'}).`, {
-      cause: err,
-    });
-  }
-  boundPort = (server.address() as AddressInfo).port;
+  const sockets = trackSockets(server);
+  boundPort = await listen(server, options.port, host, 'dashboard port');
   const url = `http://${host}:${boundPort}`;
 
   let closing: Promise<void> | null = null;

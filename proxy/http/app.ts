@@ -13,7 +13,7 @@ import { registerHealthRoutes } from './routes/health.js';
 import { registerMessagesRoutes } from './routes/messages.js';
 import { registerOpenAIRoutes } from './routes/openai.js';
 import { registerPassthroughRoutes } from './routes/passthrough.js';
-import type { ProxyRuntime } from './runtime.js';
+import { requestConfig, type ProxyRuntime } from './runtime.js';
 import type { Dialect } from '../contract/types.js';
 
 export function dialectForPath(path: string): Dialect {
@@ -39,7 +39,7 @@ export function createApp(rt: ProxyRuntime): Koa {
   });
 
   app.use(async (ctx, next) => {
-    const config = rt.config();
+    const config = requestConfig(rt, ctx);
     const verdict = checkRequest(
       { host: ctx.req.headers.host, origin: ctx.req.headers.origin },
       { allowedOrigins: config.allowedOrigins, allowedHosts: allowedHosts(config.host) },

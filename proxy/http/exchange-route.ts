@@ -10,7 +10,7 @@ import type { ProxyConfig } from '../config.js';
 import type { Dialect } from '../contract/types.js';
 import { asProxyError, toAnthropicErrorBody, toOpenAIErrorBody, type ProxyError } from './errors.js';
 import { Exchange, type ExchangeEnd } from './exchange.js';
-import type { ProxyRuntime } from './runtime.js';
+import { requestConfig, type ProxyRuntime } from './runtime.js';
 
 export interface RouteScope {
   ctx: Koa.Context;
@@ -60,7 +60,7 @@ export function sendError(ctx: Koa.Context, err: ProxyError, dialect: Dialect): 
 
 export function exchangeRoute(rt: ProxyRuntime, dialect: Dialect, handler: ExchangeHandler): (ctx: Koa.Context) => Promise<void> {
   return async (ctx) => {
-    const config = rt.config();
+    const config = requestConfig(rt, ctx);
     const ex = new Exchange(rt.recorder, ctx.req, dialect);
     rt.inflight.add(ex);
     let end: ExchangeEnd;

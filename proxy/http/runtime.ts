@@ -1,3 +1,4 @@
+import type Koa from 'koa';
 import type { ProxyConfig } from '../config.js';
 import type { ProxyEvents } from '../lib/events.js';
 import type { Exchange, RecorderDeps } from './exchange.js';
@@ -7,7 +8,7 @@ import type { UpstreamAgents } from './upstream.js';
 
 /** What every route needs, handed to them once by the app. */
 export interface ProxyRuntime {
-  /** Read per request, so settings changes apply to the next request at once. */
+  /** The current config; a request reads it through requestConfig, once. */
   config(): ProxyConfig;
   events: ProxyEvents;
   history: History;
@@ -18,4 +19,12 @@ export interface ProxyRuntime {
   inflight: Set<Exchange>;
   startedAt: number;
   version: string;
+}
+
+/** The config for this request, read on first use and kept for the rest of it: a settings
+ * change applies to the next request, and never mixes an old key with a new URL in one. */
+export function requestConfig(rt: ProxyRuntime, ctx: Koa.Context): ProxyConfig {
+  const state = ctx.state as { config?: ProxyConfig };
+  state.config ??= rt.config();
+  return state.config;
 }

@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import { effectiveModifierText } from '../../config.js';
-import type { ProxyRuntime } from '../runtime.js';
+import { requestConfig, type ProxyRuntime } from '../runtime.js';
 
 /** Answered locally, never upstream: `/health` for people and scripts, and `HEAD /`, which
  * Claude Code probes at start and must never reach upstream with the user's key. */
@@ -10,7 +10,7 @@ export function registerHealthRoutes(router: Router, rt: ProxyRuntime): void {
     ctx.body = { name: 'addendum', status: 'ok', docs: 'Point ANTHROPIC_BASE_URL here; see /health.' };
   });
   router.get('/health', (ctx) => {
-    const config = rt.config();
+    const config = requestConfig(rt, ctx);
     ctx.set('cache-control', 'no-store');
     ctx.body = {
       status: 'ok',
