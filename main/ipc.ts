@@ -99,8 +99,8 @@ export function registerIpcHandlers(
 }
 
 /**
- * Pushes the host's event batches to the page. The host already batches (about every
- * 100 ms, as the SSE transport does), so this only routes them.
+ * Pushes the host's event batches to the page. The host already batches them (as it
+ * does for the SSE transport), so this only routes them.
  */
 export function forwardEvents(
   subscribe: (listener: (events: ContractEvent[]) => void) => () => void,

@@ -45,8 +45,9 @@ export function isLoopbackOrigin(origin: string): boolean {
 export type GuardVerdict = { ok: true } | { ok: false; reason: 'host' | 'origin'; value: string };
 
 /**
- * `bindHost` widens the Host rule: a user who binds 0.0.0.0 or a LAN address on purpose
- * (e.g. in a container) must still reach the proxy by that address.
+ * `allowedHosts` widens the Host rule: a user who binds a LAN address on purpose (e.g. in a
+ * container) must still reach the proxy by that address. The app derives it from the
+ * configured `host`.
  */
 export function checkRequest(
   headers: { host?: string | undefined; origin?: string | undefined },

@@ -1,8 +1,8 @@
 /**
  * Headless settings store: `<dataDir>/settings.json`, mode 0600. In headless mode the API
  * key sits in this owner-only file in clear text (there is no OS keychain to ask); the
- * Electron shell stores the same settings with electron-store and encrypts the key with
- * `safeStorage` instead.
+ * Electron shell stores the same settings through `conf` in its user-data folder and
+ * encrypts the key with `safeStorage` instead (main/settings-store.ts).
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';

@@ -2,8 +2,8 @@ import type { RetentionSettings } from '../contract/types.js';
 
 /**
  * What persists between runs. Both hosts store the same shape: the headless server in a
- * 0600 JSON file via `conf`, the Electron shell via electron-store with the API key
- * encrypted by `safeStorage`.
+ * 0600 JSON file via `conf`, the Electron shell via `conf` in its user-data folder
+ * with the API key encrypted by `safeStorage`.
  */
 export interface StoredSettings {
   apiKey: string | null;
