@@ -5,6 +5,7 @@
  */
 import { EVENTS_PATH, HTTP_ROUTES, TOKEN_HEADER } from '../../proxy/contract/operations.js';
 import type { AddendumApi, ContractEvent, OperationName } from '../../proxy/contract/operations.js';
+import { deliverEach } from '../../proxy/lib/fan-out.js';
 import { ApiError } from './errors.js';
 import { forgetToken, takeToken, type TokenEnv } from './token.js';
 
@@ -37,15 +38,8 @@ function isContractEvents(value: unknown): value is ContractEvent[] {
 function createFanOut(open: (deliver: (events: ContractEvent[]) => void) => () => void) {
   const listeners = new Set<Listener>();
   let close: (() => void) | null = null;
-  const deliver = (events: ContractEvent[]) => {
-    for (const listener of [...listeners]) {
-      try {
-        listener(events);
-      } catch (err) {
-        console.error('Addendum event listener failed', err);
-      }
-    }
-  };
+  const deliver = (events: ContractEvent[]) =>
+    deliverEach(listeners, events, (err) => console.error('Addendum event listener failed', err));
   return (listener: Listener): (() => void) => {
     listeners.add(listener);
     if (!close) close = open(deliver);

@@ -3,6 +3,7 @@
  * model the UI renders. Unknown block types survive as pretty JSON rather than vanishing.
  */
 import { parseJson } from './diff.js';
+import { isRecord } from '../../proxy/lib/json.js';
 
 export type Block =
   | { type: 'text'; text: string }
@@ -35,7 +36,7 @@ export interface ResponseView {
 }
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = isRecord;
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 function pretty(value: unknown): string {

@@ -1,5 +1,6 @@
 import { diffChars, diffLines, type Change } from 'diff';
 import { lastUserMessageIndex } from '../../proxy/modifier/modifier.js';
+import { isRecord } from '../../proxy/lib/json.js';
 
 export interface DiffPart {
   kind: 'same' | 'added' | 'removed';
@@ -12,7 +13,7 @@ export type ModifierDiff =
   | { kind: 'unavailable'; reason: string };
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = isRecord;
 
 export function parseJson(text: string | null | undefined): unknown {
   if (text == null || text === '') return undefined;
