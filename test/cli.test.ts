@@ -70,7 +70,7 @@ function env(extra: Record<string, string> = {}): Record<string, string> {
   return { ANTHROPIC_API_URL: fake.url, ADDENDUM_PORT: '0', ADDENDUM_DATA_DIR: dataDir, ADDENDUM_DASHBOARD_PORT: '0', ...extra };
 }
 
-describe('npm run serve (proxy/cli.ts)', () => {
+describe('npm run serve (proxy/cli/main.ts)', () => {
   it('prints help', async () => {
     const r = run(['--help'], env());
     expect(await r.exited).toBe(0);
