@@ -4,7 +4,7 @@ import { toErrorReply } from '../control/errors.js';
 import { HistoryError } from '../history/errors.js';
 import { HostError } from '../host/args.js';
 import { errors, ProxyError } from '../http/errors.js';
-import { ProxyStartError } from '../index.js';
+import { ListenError } from './listen.js';
 import { SettingsError } from '../settings/errors.js';
 import { AddendumError, errorCodeOf, statusForCode } from './errors.js';
 
@@ -15,7 +15,7 @@ describe('one error base', () => {
       errors.upstreamTimeout('connect', cause),
       new HistoryError('HISTORY_CLOSED', 'closed', { cause }),
       new SettingsError('SETTINGS_IO', 'disk', { cause }),
-      new ProxyStartError('PORT_IN_USE', 'port 1 is in use', cause),
+      new ListenError('PORT_IN_USE', 'port 1 is in use', { cause }),
       new ConfigError('port: bad'),
       new HostError('id: bad'),
     ];
