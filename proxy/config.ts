@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { LogLevel, RetentionSettings } from './contract/types.js';
+import { checkMaxAgeDays, checkMaxRows, checkPort, checkUpstreamUrl } from './contract/rules.js';
 import { AddendumError } from './lib/errors.js';
 
 export interface ProxyConfig {
@@ -71,21 +72,15 @@ export function effectiveModifierText(config: Pick<ProxyConfig, 'modifierText' |
 
 /** Throws ConfigError with one readable line for the first problem found. */
 export function validateConfig(config: ProxyConfig): ProxyConfig {
-  if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
-    throw new ConfigError(`port must be an integer from 0 to 65535, got ${config.port}`);
-  }
-  if (config.dashboardPort !== null && (!Number.isInteger(config.dashboardPort) || config.dashboardPort < 0 || config.dashboardPort > 65535)) {
-    throw new ConfigError(`dashboard port must be an integer from 0 to 65535, got ${config.dashboardPort}`);
-  }
-  let url: URL;
-  try {
-    url = new URL(config.upstreamUrl);
-  } catch {
-    throw new ConfigError(`upstream URL is not a valid URL: ${config.upstreamUrl}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`upstream URL must be http or https: ${config.upstreamUrl}`);
-  }
+  const rule = (name: string, value: unknown, problem: (v: unknown) => string | null): void => {
+    const found = problem(value);
+    if (found) throw new ConfigError(`${name} ${found}, got ${String(value)}`);
+  };
+  rule('port', config.port, checkPort);
+  if (config.dashboardPort !== null) rule('dashboard port', config.dashboardPort, checkPort);
+  // Not echoed: a URL that fails may carry credentials.
+  const urlProblem = checkUpstreamUrl(config.upstreamUrl);
+  if (urlProblem) throw new ConfigError(`upstream URL ${urlProblem}`);
   if (!config.host) throw new ConfigError('host must not be empty');
   for (const [name, value] of [
     ['connect timeout', config.connectTimeoutMs],
@@ -95,11 +90,7 @@ export function validateConfig(config: ProxyConfig): ProxyConfig {
   ] as const) {
     if (!Number.isFinite(value) || value <= 0) throw new ConfigError(`${name} must be a positive number, got ${value}`);
   }
-  if (!Number.isInteger(config.retention.maxRows) || config.retention.maxRows < 1) {
-    throw new ConfigError(`retention max rows must be a positive integer, got ${config.retention.maxRows}`);
-  }
-  if (!Number.isFinite(config.retention.maxAgeDays) || config.retention.maxAgeDays <= 0) {
-    throw new ConfigError(`retention max age must be a positive number of days, got ${config.retention.maxAgeDays}`);
-  }
+  rule('retention max rows', config.retention.maxRows, checkMaxRows);
+  rule('retention max age', config.retention.maxAgeDays, checkMaxAgeDays);
   return config;
 }

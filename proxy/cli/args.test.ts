@@ -52,9 +52,9 @@ describe('parseCli', () => {
   });
 
   it.each([
-    [['--port', '70000'], {}, /port must be an integer from 0 to 65535/],
-    [['--port', 'abc'], {}, /port must be an integer/],
-    [[], { ADDENDUM_PORT: '-1' }, /port must be an integer/],
+    [['--port', '70000'], {}, /port must be a whole number from 0 to 65535/],
+    [['--port', 'abc'], {}, /port must be a whole number/],
+    [[], { ADDENDUM_PORT: '-1' }, /port must be a whole number/],
     [['--log-level', 'loud'], {}, /log level/],
     [['--idle-timeout', '0'], {}, /idle timeout must be a positive number/],
     [['--bogus'], {}, /Unknown option '--bogus'.*see --help/],

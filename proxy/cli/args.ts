@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, type ProxyConfig } from '../config.js';
+import { checkMaxAgeDays, checkMaxRows, checkPort, parseDecimal, parseWholeNumber } from '../contract/rules.js';
 import { isLogLevel } from '../lib/log.js';
 
 export const HELP = `Usage: npm run serve -- [options]     (or: node dist/proxy/cli/main.js [options])
@@ -45,12 +46,12 @@ export interface CliOptions {
   controlToken: string | null;
 }
 
-function int(name: string, raw: string, min: number, max: number): number {
-  const n = Number(raw);
-  if (!/^\s*-?\d+\s*$/.test(raw) || !Number.isInteger(n) || n < min || n > max) {
-    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got '${raw}'`);
-  }
-  return n;
+/** A flag's text checked by the shared rule (the same one settings and the dashboard use). */
+function ruled(name: string, raw: string, parse: (text: string) => number | null, problem: (v: unknown) => string | null): number {
+  const n = parse(raw);
+  const found = problem(n ?? raw);
+  if (found) throw new ConfigError(`${name} ${found}, got '${raw}'`);
+  return n!;
 }
 
 function positive(name: string, raw: string): number {
@@ -97,7 +98,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
   const host = pick(v.host, 'ADDENDUM_HOST');
   if (host !== undefined && host !== '') o.host = host;
   const port = pick(v.port, 'ADDENDUM_PORT');
-  if (port !== undefined && port !== '') o.port = int('port', port, 0, 65535);
+  if (port !== undefined && port !== '') o.port = ruled('port', port, parseWholeNumber, checkPort);
   const append = pick(v.append, 'ADDENDUM_APPEND');
   if (append !== undefined) {
     o.modifierText = append;
@@ -118,15 +119,15 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
   const maxAge = pick(v['max-age-days'], 'ADDENDUM_MAX_AGE_DAYS');
   if ((maxRows !== undefined && maxRows !== '') || (maxAge !== undefined && maxAge !== '')) {
     o.retention = {
-      ...(maxRows ? { maxRows: int('max rows', maxRows, 1, Number.MAX_SAFE_INTEGER) } : {}),
-      ...(maxAge ? { maxAgeDays: positive('max age days', maxAge) } : {}),
+      ...(maxRows ? { maxRows: ruled('max rows', maxRows, parseWholeNumber, checkMaxRows) } : {}),
+      ...(maxAge ? { maxAgeDays: ruled('max age days', maxAge, parseDecimal, checkMaxAgeDays) } : {}),
     } as ProxyConfig['retention'];
   }
 
   const dataDir = pick(v['data-dir'], 'ADDENDUM_DATA_DIR');
   let dashboardPort: number | null = 0;
   const dash = pick(v['dashboard-port'], 'ADDENDUM_DASHBOARD_PORT');
-  if (dash !== undefined && dash !== '') dashboardPort = int('dashboard port', dash, 0, 65535);
+  if (dash !== undefined && dash !== '') dashboardPort = ruled('dashboard port', dash, parseWholeNumber, checkPort);
   if (v['no-dashboard']) dashboardPort = null;
 
   const token = env.ADDENDUM_CONTROL_TOKEN;

@@ -22,7 +22,8 @@ function fail(message: string): never {
 /** The built dashboard: dist/renderer beside dist/proxy, also when run from source. */
 function staticDir(): string | null {
   const file = fileURLToPath(import.meta.url);
-  const root = join(dirname(file), '..');
+  // This file is proxy/cli/main.{ts,js}: two folders below the checkout (or dist/).
+  const root = join(dirname(file), '..', '..');
   const dir = file.endsWith('.ts') ? join(root, 'dist', 'renderer') : join(root, 'renderer');
   return existsSync(join(dir, 'index.html')) ? dir : null;
 }

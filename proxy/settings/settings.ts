@@ -6,6 +6,7 @@
 import { DEFAULTS, type ProxyConfig } from '../config.js';
 import type { PublicSettings, SettingsPatch } from '../contract/operations.js';
 import type { RetentionSettings } from '../contract/types.js';
+import { checkMaxAgeDays as maxAgeDaysProblem, checkMaxRows as maxRowsProblem, checkPort as portProblem, checkUpstreamUrl as upstreamUrlProblem, RULE_LIMITS } from '../contract/rules.js';
 import { isRecord } from '../lib/json.js';
 import { invalidSetting } from './errors.js';
 import type { StoredSettings } from './types.js';
@@ -15,9 +16,7 @@ export const SETTINGS_VERSION = 1;
 export const LIMITS = {
   modifierTextBytes: 100 * 1024,
   apiKeyChars: 512,
-  upstreamUrlChars: 2048,
-  maxRows: 10_000_000,
-  maxAgeDays: 36_500,
+  ...RULE_LIMITS,
 } as const;
 
 /** The keys the UI may change, in display order; also the keys an override can fix. */
@@ -113,29 +112,19 @@ function checkApiKey(value: unknown): string | null {
   return key;
 }
 
+/** Throws INVALID_SETTINGS naming `field` when the shared rule finds a problem. */
+function checked<T>(field: string, value: unknown, problem: (v: unknown) => string | null): T {
+  const found = problem(value);
+  if (found) throw invalidSetting(field, found);
+  return value as T;
+}
+
 function checkUpstreamUrl(value: unknown): string {
-  if (typeof value !== 'string') throw invalidSetting('upstreamUrl', 'must be a string');
-  const text = value.trim();
-  if (text.length > LIMITS.upstreamUrlChars) {
-    throw invalidSetting('upstreamUrl', `must be at most ${LIMITS.upstreamUrlChars} characters`);
-  }
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw invalidSetting('upstreamUrl', 'is not a valid URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw invalidSetting('upstreamUrl', 'must start with http:// or https://');
-  }
-  return text;
+  return checked<string>('upstreamUrl', value, upstreamUrlProblem).trim();
 }
 
 function checkPort(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 65535) {
-    throw invalidSetting('port', 'must be a whole number from 0 to 65535');
-  }
-  return value;
+  return checked('port', value, portProblem);
 }
 
 function checkModifierText(value: unknown): string {
@@ -152,17 +141,11 @@ function checkModifierEnabled(value: unknown): boolean {
 }
 
 function checkMaxRows(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > LIMITS.maxRows) {
-    throw invalidSetting('retention.maxRows', `must be a whole number from 1 to ${LIMITS.maxRows}`);
-  }
-  return value;
+  return checked('retention.maxRows', value, maxRowsProblem);
 }
 
 function checkMaxAgeDays(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > LIMITS.maxAgeDays) {
-    throw invalidSetting('retention.maxAgeDays', `must be a positive number of days up to ${LIMITS.maxAgeDays}`);
-  }
-  return value;
+  return checked('retention.maxAgeDays', value, maxAgeDaysProblem);
 }
 
 /**

@@ -13,8 +13,8 @@ const current: PublicSettings = {
 };
 
 describe('field validation', () => {
-  it.each(['1', '8000', '65535', ' 8080 '])('accepts port %s', (p) => expect(validatePort(p)).toBeNull());
-  it.each(['0', '65536', '-1', '80.5', '8e3', 'abc', ''])('rejects port %s', (p) => expect(validatePort(p)).toMatch(/1 to 65535/));
+  it.each(['0', '1', '8000', '65535', ' 8080 '])('accepts port %s', (p) => expect(validatePort(p)).toBeNull());
+  it.each(['65536', '-1', '80.5', '8e3', 'abc', ''])('rejects port %s', (p) => expect(validatePort(p)).toMatch(/0 to 65535/));
 
   it('accepts http(s) URLs only, without credentials', () => {
     expect(validateUpstreamUrl('https://api.anthropic.com')).toBeNull();

@@ -1,4 +1,5 @@
 import type { PublicSettings, SettingsPatch } from '../../proxy/contract/operations.js';
+import { checkMaxAgeDays, checkMaxRows, checkPort, checkUpstreamUrl, parseDecimal, parseWholeNumber } from '../../proxy/contract/rules.js';
 
 export interface SettingsForm {
   upstreamUrl: string;
@@ -18,35 +19,22 @@ export function formFromSettings(s: PublicSettings): SettingsForm {
   };
 }
 
-/** Strict integer parse: "80", not "80abc", "8e1" or "80.0". */
-function parseInteger(text: string): number | null {
-  const t = text.trim();
-  return /^\d+$/.test(t) ? Number(t) : null;
+/** The shared rule's problem with a field, as a sentence for the form ("Port must …"). */
+function fieldProblem(label: string, value: unknown, problem: (v: unknown) => string | null): string | null {
+  const found = problem(value);
+  return found ? `${label} ${found}` : null;
 }
 
-function parsePositive(text: string): number | null {
-  const t = text.trim();
-  if (!/^\d+(\.\d+)?$/.test(t)) return null;
-  const n = Number(t);
-  return n > 0 ? n : null;
-}
+/** A form field's number, or its text when it is not one (the rule then names the problem). */
+const wholeOrText = (text: string): number | string => parseWholeNumber(text) ?? text;
+const decimalOrText = (text: string): number | string => parseDecimal(text) ?? text;
 
 export function validateUpstreamUrl(text: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(text.trim());
-  } catch {
-    return 'Enter a full URL, e.g. https://api.anthropic.com';
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'The URL must start with http:// or https://';
-  if (url.username || url.password) return 'Put credentials in the API key field, not in the URL';
-  return null;
+  return fieldProblem('The URL', text.trim(), checkUpstreamUrl);
 }
 
 export function validatePort(text: string): string | null {
-  const n = parseInteger(text);
-  if (n === null || n < 1 || n > 65535) return 'Enter a whole number from 1 to 65535';
-  return null;
+  return fieldProblem('The port', wholeOrText(text), checkPort);
 }
 
 /**
@@ -65,11 +53,13 @@ export function buildSettingsPatch(form: SettingsForm, current: PublicSettings):
   if (portError) errors.port = portError;
   else if (Number(form.port.trim()) !== current.port) patch.port = Number(form.port.trim());
 
-  const maxRows = parseInteger(form.maxRows);
-  if (maxRows === null || maxRows < 1) errors.maxRows = 'Enter a whole number of at least 1';
-  const maxAgeDays = parsePositive(form.maxAgeDays);
-  if (maxAgeDays === null) errors.maxAgeDays = 'Enter a number of days greater than 0';
-  if (maxRows !== null && maxRows >= 1 && maxAgeDays !== null) {
+  const maxRowsError = fieldProblem('Rows kept', wholeOrText(form.maxRows), checkMaxRows);
+  if (maxRowsError) errors.maxRows = maxRowsError;
+  const maxAgeError = fieldProblem('Days kept', decimalOrText(form.maxAgeDays), checkMaxAgeDays);
+  if (maxAgeError) errors.maxAgeDays = maxAgeError;
+  if (!maxRowsError && !maxAgeError) {
+    const maxRows = Number(form.maxRows.trim());
+    const maxAgeDays = Number(form.maxAgeDays.trim());
     const retention: NonNullable<SettingsPatch['retention']> = {};
     if (maxRows !== current.retention.maxRows) retention.maxRows = maxRows;
     if (maxAgeDays !== current.retention.maxAgeDays) retention.maxAgeDays = maxAgeDays;

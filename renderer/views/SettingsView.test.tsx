@@ -42,7 +42,7 @@ describe('SettingsView', () => {
     fireEvent.change(port, { target: { value: '70000' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
     const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toContain('1 to 65535');
+    expect(alert.textContent).toContain('0 to 65535');
     expect(port.getAttribute('aria-invalid')).toBe('true');
     expect(port.getAttribute('aria-describedby')).toContain(alert.id);
     expect(api.updateSettings).not.toHaveBeenCalled();
