@@ -10,6 +10,7 @@ import type { ProxyEvents } from '../lib/events.js';
 import { headerValue } from './headers.js';
 import type { BodyValue, History, QueuedRecord } from '../history/index.js';
 import { newExchangeId } from './ids.js';
+import { stringifyJson } from '../lib/walk.js';
 import type { Logger } from '../lib/log.js';
 import { redactHeaders, scrubSecrets, type HeaderBag } from '../lib/redact.js';
 import { createStreamAssembler, usageFromAnthropic } from './sse-assembler.js';
@@ -205,7 +206,7 @@ export class Exchange {
     if (this.#assembler) {
       const a = this.#assembler.end();
       this.#assembler = null;
-      if (a.message) r.assembled = JSON.stringify(a.message);
+      if (a.message) r.assembled = stringifyJson(a.message)!;
       r.model = a.model ?? r.model;
       r.stopReason = a.stopReason;
       r.usage = a.usage;

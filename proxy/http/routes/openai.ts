@@ -13,6 +13,7 @@ import { asProxyError, errors, toOpenAIErrorBody } from '../errors.js';
 import { Exchange } from '../exchange.js';
 import { headerValue } from '../headers.js';
 import { applyModifier } from '../../modifier/modifier.js';
+import { stringifyJson } from '../../lib/walk.js';
 import { translateUpstreamError } from '../../openai/errors.js';
 import { openAIResponseHeaders, openAIUpstreamHeaders } from '../../openai/headers.js';
 import { MODELS_LIST_QUERY, translateModel, translateModelList } from '../../openai/models.js';
@@ -113,7 +114,7 @@ export async function handleChatCompletions(rt: ProxyRuntime, ctx: Koa.Context):
       guess = { model: typeof parsed.model === 'string' ? parsed.model : null, stream: parsed.stream === true };
       translated = translateRequest(parsed);
       const result = applyModifier(translated.anthropic, effectiveModifierText(config));
-      forwarded = Buffer.from(JSON.stringify(result.body));
+      forwarded = Buffer.from(stringifyJson(result.body)!);
       ex.begin({ ...guess, originalBody, forwardedBody: forwarded.toString('utf8'), modified: result.modified });
     } catch (e) {
       const err = asProxyError(e);
