@@ -94,7 +94,7 @@ describe('deeply nested JSON on every route', () => {
     expect((await res.text()) === deepToolStream).toBe(true);
     const row = await rowFor(h, '/v1/messages');
     expect(row.stopReason).toBe('tool_use');
-    expect(row.assembled.includes(`"input":${deepObject}`)).toBe(true);
+    expect(row.assembled!.includes(`"input":${deepObject}`)).toBe(true);
   });
 
   const tool = `{"type":"function","function":{"name":"t","parameters":${deepSchema}}}`;
