@@ -79,7 +79,7 @@ function isStackOverflow(err: unknown): boolean {
 export function stringifyJson(value: unknown, options: StringifyOptions = {}): string | undefined {
   const indent = options.indent ?? 0;
   const indentDepth = options.indentDepth ?? Infinity;
-  if (indentDepth === Infinity) {
+  if (indentDepth === Infinity || jsonDepth(value) <= indentDepth) {
     try {
       return indent > 0 ? JSON.stringify(value, null, indent) : JSON.stringify(value);
     } catch (err) {
