@@ -49,6 +49,17 @@ export interface ProxyDeps {
   nativeBinding?: string;
 }
 
+function listen(srv: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => reject(err);
+    srv.once('error', onError);
+    srv.listen(port, host, () => {
+      srv.off('error', onError);
+      resolve();
+    });
+  });
+}
+
 function formatHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
@@ -94,6 +105,10 @@ export async function createProxy(initial: ProxyConfig, deps: ProxyDeps = {}): P
   let boundPort: number | null = null;
   let startedAt: number | null = null;
   let lastError: string | null = null;
+  let notice: string | null = null;
+  /** Where an ephemeral (port 0) proxy last listened: a restart keeps that address, since
+   * tools were set up with it. */
+  let ephemeral: { host: string; port: number } | null = null;
   let closed = false;
 
   const status = (): ProxyStatus => ({
@@ -105,6 +120,7 @@ export async function createProxy(initial: ProxyConfig, deps: ProxyDeps = {}): P
     modifierOn: effectiveModifierText(config) !== '',
     startedAt,
     lastError,
+    notice,
   });
   const emitState = (): void => events.emit('state', status());
 
@@ -120,15 +136,16 @@ export async function createProxy(initial: ProxyConfig, deps: ProxyDeps = {}): P
       conns.add(s);
       s.once('close', () => conns.delete(s));
     });
+    const previous = config.port === 0 && ephemeral?.host === config.host ? ephemeral.port : null;
+    notice = null;
     try {
-      await new Promise<void>((resolve, reject) => {
-        const onError = (err: NodeJS.ErrnoException): void => reject(err);
-        srv.once('error', onError);
-        srv.listen(config.port, config.host, () => {
-          srv.off('error', onError);
-          resolve();
-        });
-      });
+      try {
+        await listen(srv, previous ?? config.port, config.host);
+      } catch (e) {
+        if (previous === null || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+        await listen(srv, 0, config.host);
+        notice = `port ${previous} was taken while the proxy was stopped, so it now listens on port ${(srv.address() as AddressInfo).port}; point your tools at the new address`;
+      }
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       const where = `${formatHost(config.host)}:${config.port}`;
@@ -144,8 +161,10 @@ export async function createProxy(initial: ProxyConfig, deps: ProxyDeps = {}): P
     server = srv;
     sockets = conns;
     boundPort = (srv.address() as AddressInfo).port;
+    if (config.port === 0) ephemeral = { host: config.host, port: boundPort };
     startedAt = Date.now();
     lastError = null;
+    if (notice) logger.warn(`proxy: ${notice}`);
     logger.info(`proxy listening on ${status().baseUrl} → ${config.upstreamUrl}`);
     emitState();
     return status();
@@ -171,6 +190,7 @@ export async function createProxy(initial: ProxyConfig, deps: ProxyDeps = {}): P
     await closedPromise;
     boundPort = null;
     startedAt = null;
+    notice = null;
     logger.info('proxy stopped');
     emitState();
     return status();
