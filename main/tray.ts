@@ -8,7 +8,7 @@ import type { ProxyStatus } from '../proxy/contract/types.js';
  * whatever order events arrive in.
  */
 
-export type TrayStatus = Pick<ProxyStatus, 'running' | 'baseUrl' | 'port' | 'lastError' | 'modifierOn'>;
+export type TrayStatus = Pick<ProxyStatus, 'running' | 'baseUrl' | 'port' | 'lastError' | 'modifierOn' | 'notice'>;
 
 export interface TrayActions {
   startProxy(): void;
@@ -39,6 +39,7 @@ export function trayMenuTemplate(status: TrayStatus, actions: TrayActions): Menu
   const baseUrl = status.running ? status.baseUrl : null;
   return [
     { id: 'status', label: trayStatusLine(status), enabled: false },
+    ...(status.running && status.notice ? [{ id: 'notice', label: status.notice, enabled: false }] : []),
     { type: 'separator' },
     status.running
       ? { id: 'toggle', label: 'Stop proxy', click: () => actions.stopProxy() }

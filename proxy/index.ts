@@ -84,6 +84,10 @@ export async function createProxy(initial: ProxyConfig, deps: ProxyDeps = {}): P
   let boundPort: number | null = null;
   let startedAt: number | null = null;
   let lastError: string | null = null;
+  let notice: string | null = null;
+  /** Where an ephemeral (port 0) proxy last listened: a restart keeps that address, since
+   * tools were set up with it. */
+  let ephemeral: { host: string; port: number } | null = null;
   let closed = false;
 
   const status = (): ProxyStatus => ({
@@ -95,6 +99,7 @@ export async function createProxy(initial: ProxyConfig, deps: ProxyDeps = {}): P
     modifierOn: effectiveModifierText(config) !== '',
     startedAt,
     lastError,
+    notice,
   });
   const emitState = (): void => events.emit('state', status());
 
@@ -106,9 +111,17 @@ export async function createProxy(initial: ProxyConfig, deps: ProxyDeps = {}): P
     srv.requestTimeout = 10 * 60_000;
     srv.headersTimeout = 60_000;
     const conns = trackSockets(srv);
+    const previous = config.port === 0 && ephemeral?.host === config.host ? ephemeral.port : null;
+    notice = null;
     let port: number;
     try {
-      port = await listen(srv, config.port, config.host, 'port');
+      try {
+        port = await listen(srv, previous ?? config.port, config.host, 'port');
+      } catch (e) {
+        if (previous === null || !(e instanceof ListenError) || e.code !== 'PORT_IN_USE') throw e;
+        port = await listen(srv, 0, config.host, 'port');
+        notice = `port ${previous} was taken while the proxy was stopped, so it now listens on port ${port}; point your tools at the new address`;
+      }
     } catch (err) {
       lastError = (err as Error).message;
       emitState();
@@ -118,8 +131,10 @@ export async function createProxy(initial: ProxyConfig, deps: ProxyDeps = {}): P
     server = srv;
     sockets = conns;
     boundPort = port;
+    if (config.port === 0) ephemeral = { host: config.host, port };
     startedAt = Date.now();
     lastError = null;
+    if (notice) logger.warn(`proxy: ${notice}`);
     logger.info(`proxy listening on ${status().baseUrl} → ${config.upstreamUrl}`);
     emitState();
     return status();
@@ -145,6 +160,7 @@ export async function createProxy(initial: ProxyConfig, deps: ProxyDeps = {}): P
     await closedPromise;
     boundPort = null;
     startedAt = null;
+    notice = null;
     logger.info('proxy stopped');
     emitState();
     return status();

@@ -12,6 +12,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createPromptCache, type PromptCacheOptions } from './fake-cache.js';
 import {
   countTokensJson,
   errorBody,
@@ -86,6 +87,9 @@ export interface FakeUpstream {
 export interface FakeUpstreamOptions {
   /** Used instead of the route defaults when nothing is queued and no header is set. */
   defaultScenario?: Scenario;
+  /** Judge `POST /v1/messages` by Anthropic's prompt-caching rules (fake-cache.ts): usage
+   * reports cache reads and writes, and too many breakpoints are refused. */
+  promptCache?: PromptCacheOptions;
 }
 
 export const FAKE_ORGANIZATION_ID = '4f8c2a6e-1b3d-4e5f-9a7b-0c1d2e3f4a5b';
@@ -174,6 +178,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
   const sockets = new Set<Socket>();
   const socketClosed = new Map<number, Promise<void>>();
   const listeners = new Set<() => void>();
+  const cache = options.promptCache ? createPromptCache(options.promptCache) : null;
   let closing = false;
   const notify = () => {
     for (const l of listeners) l();
@@ -227,7 +232,15 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     const wantsStream = json?.stream === true;
     const headerValue = req.headers['x-fake-scenario'];
     const fromHeader = typeof headerValue === 'string' ? scenarioFromHeader(headerValue, wantsStream) : null;
-    const scenario = queue.shift() ?? fromHeader ?? options.defaultScenario ?? defaultScenario(received.method, pathname, json);
+    let scenario = queue.shift() ?? fromHeader ?? options.defaultScenario ?? defaultScenario(received.method, pathname, json);
+    if (cache && received.method === 'POST' && pathname === '/v1/messages' && json && typeof json === 'object') {
+      const verdict = cache.judge(json);
+      if (!verdict.ok) {
+        sendJson(res, 400, errorBody(400, { message: verdict.message }));
+        return;
+      }
+      if (scenario?.kind === 'message' || scenario?.kind === 'stream') scenario = { ...scenario, usage: { ...scenario.usage, ...verdict.usage } };
+    }
     const model = typeof json?.model === 'string' ? json.model : undefined;
 
     try {
@@ -349,6 +362,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       responses.length = 0;
       queue.length = 0;
       socketClosed.clear();
+      cache?.reset();
     },
     async close() {
       closing = true;

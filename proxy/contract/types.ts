@@ -151,4 +151,6 @@ export interface ProxyStatus {
   startedAt: number | null;
   /** Last start failure, e.g. "port 8000 is in use". */
   lastError: string | null;
+  /** Something the user should know about the running proxy, e.g. that its port changed. */
+  notice?: string | null;
 }

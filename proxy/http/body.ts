@@ -4,6 +4,7 @@ import getRawBody from 'raw-body';
 import { fromBinary, onlyAsciiEscapes, toBinary } from '../lib/binary-json.js';
 import { errors } from './errors.js';
 import { applyModifier } from '../modifier/modifier.js';
+import { stringifyJson } from '../lib/walk.js';
 
 /** Reads the whole request body, refusing more than `limit` bytes with a 413. */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -73,7 +74,7 @@ export function prepareMessagesBody(raw: Buffer, modifierText: string): Prepared
     model: typeof parsed.model === 'string' ? parsed.model : null,
     stream: parsed.stream === true,
     modified: result.modified,
-    forwarded: result.modified ? Buffer.from(JSON.stringify(result.body)) : raw,
+    forwarded: result.modified ? Buffer.from(stringifyJson(result.body)!) : raw,
   };
 }
 
@@ -101,6 +102,6 @@ function prepareBinary(raw: Buffer, modifierText: string): PreparedBody | null {
     model: typeof body.model === 'string' ? fromBinary(body.model) : null,
     stream: body.stream === true,
     modified: result.modified,
-    forwarded: result.modified ? Buffer.from(JSON.stringify(result.body), 'latin1') : raw,
+    forwarded: result.modified ? Buffer.from(stringifyJson(result.body)!, 'latin1') : raw,
   };
 }

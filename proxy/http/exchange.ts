@@ -10,7 +10,9 @@ import type { ProxyEvents } from '../lib/events.js';
 import { headerValue, isEventStream } from './headers.js';
 import type { BodyValue, History, QueuedRecord } from '../history/index.js';
 import { newExchangeId } from './ids.js';
+import { stringifyJson } from '../lib/walk.js';
 import type { Logger } from '../lib/log.js';
+import { logValue } from '../lib/log-safe.js';
 import { redactHeaders, scrubSecrets, type HeaderBag } from '../lib/redact.js';
 import { createStreamAssembler, usageFromAnthropic } from './sse-assembler.js';
 import type { Dialect, ExchangeOutcome, Usage } from '../contract/types.js';
@@ -107,15 +109,16 @@ export class Exchange {
     events.emit('request:start', {
       id: r.id,
       startedAt: r.startedAt,
-      method: r.method,
-      path: r.path,
+      // Live events feed the dashboard's log view: bounded and escaped like the log itself.
+      method: logValue(r.method),
+      path: logValue(r.path),
       dialect: r.dialect,
-      model: r.model,
+      model: r.model === null ? null : logValue(r.model),
       stream: r.stream,
       modified: r.modified,
     });
     if (logger.enabled('info')) {
-      logger.info(`→ ${r.method} ${r.path}${r.model ? ` ${r.model}` : ''}${r.stream ? ' stream' : ''}${r.modified ? ' +modifier' : ''}`, r.id);
+      logger.info(`→ ${logValue(r.method)} ${logValue(r.path)}${r.model ? ` ${logValue(r.model)}` : ''}${r.stream ? ' stream' : ''}${r.modified ? ' +modifier' : ''}`, r.id);
     }
     if (logger.enabled('debug')) {
       logger.debug(`  headers ${JSON.stringify(r.requestHeaders)}`, r.id);
@@ -189,17 +192,17 @@ export class Exchange {
       deps.logger.error(`history: could not queue exchange ${r.id}: ${(e as Error).message}`);
     }
     if (end.error) {
-      deps.events.emit('request:error', { id: r.id, code: end.error.code, message: r.error ?? '', status: r.status });
+      deps.events.emit('request:error', { id: r.id, code: end.error.code, message: logValue(r.error ?? '', ERROR_LOG_MAX), status: r.status });
     }
     deps.events.emit('request:finish', {
       id: r.id,
       status: r.status,
       outcome: r.outcome,
       durationMs: r.durationMs,
-      model: r.model,
-      stopReason: r.stopReason,
+      model: r.model === null ? null : logValue(r.model),
+      stopReason: r.stopReason === null ? null : logValue(r.stopReason),
       usage: r.usage,
-      error: r.error,
+      error: r.error === null ? null : logValue(r.error, ERROR_LOG_MAX),
     });
     const level = r.outcome === 'ok' ? 'info' : 'warn';
     if (deps.logger.enabled(level)) deps.logger[level](finishLine(r), r.id);
@@ -212,7 +215,7 @@ export class Exchange {
     if (this.#assembler) {
       const a = this.#assembler.end();
       this.#assembler = null;
-      if (a.message) r.assembled = JSON.stringify(a.message);
+      if (a.message) r.assembled = stringifyJson(a.message)!;
       r.model = a.model ?? r.model;
       r.stopReason = a.stopReason;
       r.usage = a.usage;
@@ -253,17 +256,20 @@ function bodyText(body: string | Uint8Array): string {
   return typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
 }
 
+/** Upstream error messages run longer than names and paths, and are worth reading whole. */
+const ERROR_LOG_MAX = 1024;
+
 function finishLine(r: QueuedRecord): string {
-  const parts = [`← ${r.status ?? '---'} ${r.method} ${r.path}`];
-  if (r.model) parts.push(r.model);
+  const parts = [`← ${r.status ?? '---'} ${logValue(r.method)} ${logValue(r.path)}`];
+  if (r.model) parts.push(logValue(r.model));
   parts.push(`${r.durationMs}ms`);
   if (r.ttfbMs !== null) parts.push(`ttfb ${r.ttfbMs}ms`);
   if (r.usage) {
     parts.push(`in ${r.usage.input} out ${r.usage.output}`);
     if (r.usage.cacheRead || r.usage.cacheCreation) parts.push(`cache r${r.usage.cacheRead}/w${r.usage.cacheCreation}`);
   }
-  if (r.stopReason) parts.push(r.stopReason);
+  if (r.stopReason) parts.push(logValue(r.stopReason));
   if (r.outcome !== 'ok') parts.push(`[${r.outcome}]`);
-  if (r.error) parts.push(r.error);
+  if (r.error) parts.push(logValue(r.error, ERROR_LOG_MAX));
   return parts.join(' ');
 }

@@ -8,6 +8,7 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { Usage } from '../contract/types.js';
 import { isRecord } from '../lib/json.js';
+import { cloneJson } from '../lib/walk.js';
 
 export interface AssembledStream {
   /** The Message as the non-streaming API would have returned it; null without message_start. */
@@ -140,7 +141,7 @@ export function createStreamAssembler(): StreamAssembler {
     switch (type) {
       case 'message_start': {
         if (!isObject(data.message)) return;
-        message = structuredClone(data.message);
+        message = cloneJson(data.message);
         content = [];
         pendingJson.clear();
         break;
@@ -148,7 +149,7 @@ export function createStreamAssembler(): StreamAssembler {
       case 'content_block_start': {
         const index = data.index;
         if (typeof index !== 'number' || !isObject(data.content_block)) return;
-        const block = structuredClone(data.content_block);
+        const block = cloneJson(data.content_block);
         content[index] = block;
         if (takesJsonInput(block)) pendingJson.set(index, '');
         break;

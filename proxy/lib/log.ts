@@ -1,5 +1,6 @@
 import type { ProxyEvents } from './events.js';
 import type { LogLevel } from '../contract/types.js';
+import { logLine } from './log-safe.js';
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -30,8 +31,9 @@ export function createLogger(events: ProxyEvents, options: { level: LogLevel; co
     warn: (m, id) => write('warn', m, id),
     error: (m, id) => write('error', m, id),
   };
-  function write(level: LogLevel, message: string, exchangeId?: string): void {
+  function write(level: LogLevel, raw: string, exchangeId?: string): void {
     if (!logger.enabled(level)) return;
+    const message = logLine(raw);
     const time = Date.now();
     events.emit('log', exchangeId === undefined ? { time, level, message } : { time, level, message, exchangeId });
     if (toConsole) {

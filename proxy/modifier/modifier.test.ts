@@ -114,6 +114,59 @@ describe('applyModifier', () => {
     expect(result.messageIndex).toBeNull();
   });
 
+  describe('with automatic caching (a top-level cache_control)', () => {
+    const auto = { type: 'ephemeral', ttl: '1h' };
+    const cases: Array<{ name: string; messages: unknown[]; expected: unknown[] }> = [
+      {
+        name: 'string content becomes one block carrying the breakpoint, then the text',
+        messages: [{ role: 'user', content: 'Hello' }],
+        expected: [{ role: 'user', content: [{ type: 'text', text: 'Hello', cache_control: auto }, { type: 'text', text: ' X' }] }],
+      },
+      {
+        name: 'array content: the breakpoint goes on the last original block',
+        messages: [{ role: 'user', content: [img, { type: 'text', text: 'q' }] }],
+        expected: [{ role: 'user', content: [img, { type: 'text', text: 'q', cache_control: auto }, { type: 'text', text: ' X' }] }],
+      },
+      {
+        name: 'a last block with its own breakpoint keeps it',
+        messages: [{ role: 'user', content: [toolResult] }],
+        expected: [{ role: 'user', content: [toolResult, { type: 'text', text: ' X' }] }],
+      },
+      {
+        name: 'before an assistant prefill, the breakpoint stays before the appended text',
+        messages: [{ role: 'user', content: 'Write JSON' }, { role: 'assistant', content: '{' }],
+        expected: [{ role: 'user', content: [{ type: 'text', text: 'Write JSON', cache_control: auto }, { type: 'text', text: ' X' }] }, { role: 'assistant', content: '{' }],
+      },
+    ];
+    for (const c of cases) {
+      it(c.name, () => {
+        const body = { model: 'm', cache_control: auto, messages: c.messages, max_tokens: 5 };
+        const before = JSON.stringify(body);
+        const out = applyModifier(body, ' X').body as Record<string, unknown>;
+        expect(out.messages).toEqual(c.expected);
+        expect(Object.keys(out)).toEqual(['model', 'messages', 'max_tokens']);
+        expect(JSON.stringify(body)).toBe(before);
+        // Same number of breakpoints: the automatic one became one explicit one at most.
+        const explicit = (JSON.stringify(out).match(/"cache_control"/g) ?? []).length;
+        expect(explicit).toBe(1);
+      });
+    }
+
+    it('leaves the request alone when there is no block to carry the breakpoint', () => {
+      const body = { cache_control: auto, messages: [{ role: 'user', content: [] }] };
+      const out = applyModifier(body, ' X').body;
+      expect(out).toEqual({ cache_control: auto, messages: [{ role: 'user', content: [{ type: 'text', text: ' X' }] }] });
+    });
+
+    it('keeps every other block byte-identical', () => {
+      const blocks = [cached, img, { type: 'text', text: 'last' }];
+      const body = { cache_control: { type: 'ephemeral' }, messages: [{ role: 'user', content: blocks }] };
+      const content = (applyModifier(body, 'tail').body as typeof body).messages[0]!.content as unknown[];
+      blocks.slice(0, -1).forEach((b, i) => expect(JSON.stringify(content[i])).toBe(JSON.stringify(b)));
+      expect(JSON.stringify(content[2])).toBe('{"type":"text","text":"last","cache_control":{"type":"ephemeral"}}');
+    });
+  });
+
   it('finds the last user message index', () => {
     expect(lastUserMessageIndex([{ role: 'user' }, { role: 'assistant' }, { role: 'user' }, { role: 'assistant' }])).toBe(2);
     expect(lastUserMessageIndex([null, 'x', { role: 'assistant' }])).toBe(-1);

@@ -5,6 +5,13 @@
  * Prompt caching is why it is careful: every block that already exists keeps its exact
  * content (and `cache_control`), and the new block carries no `cache_control`, because an
  * extra breakpoint could exceed the API's limit of four.
+ *
+ * Automatic caching (a top-level `cache_control`) puts its breakpoint on the request's last
+ * block, which would be the appended one: the cached prefix would hold text the client
+ * never re-sends, and no later turn would hit it. So when the modifier appends to such a
+ * request, the breakpoint becomes explicit where it would have been without the modifier:
+ * the top-level `cache_control` moves onto the last original block of the message (string
+ * content becomes one text block for this). One breakpoint out, one in: the count stays.
  */
 import { isRecord } from '../lib/json.js';
 
@@ -43,8 +50,11 @@ export function applyModifier<T>(body: T, text: string): ModifierResult<T> {
   if (index < 0) return unchanged;
   const message = messages[index] as Json;
 
+  const moved = movedBreakpoint(body.cache_control, message.content);
   let content: unknown;
-  if (typeof message.content === 'string') {
+  if (moved) {
+    content = [...moved, { type: 'text', text }];
+  } else if (typeof message.content === 'string') {
     content = message.content + text;
   } else if (Array.isArray(message.content)) {
     content = [...message.content, { type: 'text', text }];
@@ -54,5 +64,22 @@ export function applyModifier<T>(body: T, text: string): ModifierResult<T> {
 
   const nextMessages = messages.slice();
   nextMessages[index] = { ...message, content };
-  return { body: { ...body, messages: nextMessages } as T, modified: true, messageIndex: index };
+  const next: Json = { ...body, messages: nextMessages };
+  if (moved) delete next.cache_control;
+  return { body: next as T, modified: true, messageIndex: index };
+}
+
+/**
+ * With automatic caching, the message's original blocks with the top-level `cache_control`
+ * on the last one (a string is one text block to the API); null without automatic caching
+ * or without a block to carry it. A block that has a breakpoint already keeps its own.
+ */
+function movedBreakpoint(cacheControl: unknown, content: unknown): unknown[] | null {
+  if (!isObject(cacheControl)) return null;
+  const blocks = typeof content === 'string' ? [{ type: 'text', text: content }] : content;
+  if (!Array.isArray(blocks)) return null;
+  const last: unknown = blocks[blocks.length - 1];
+  if (!isObject(last)) return null;
+  if (last.cache_control !== undefined) return blocks;
+  return [...blocks.slice(0, -1), { ...last, cache_control: cacheControl }];
 }

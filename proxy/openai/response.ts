@@ -2,6 +2,7 @@
  * Anthropic Message -> OpenAI `chat.completion`. Thinking is exposed as `message.reasoning_content`
  * (the field DeepSeek, vLLM and LiteLLM use), never mixed into `content`.
  */
+import { stringifyJson } from '../lib/walk.js';
 import { isRecord, type Json } from './util.js';
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
@@ -79,7 +80,7 @@ export function translateResponse(message: unknown, opts: ResponseOptions): Json
       toolCalls.push({
         id: String(block.id),
         type: 'function',
-        function: { name: String(block.name), arguments: JSON.stringify(block.input ?? {}) },
+        function: { name: String(block.name), arguments: stringifyJson(block.input ?? {}) ?? '{}' },
       });
     }
   }

@@ -9,6 +9,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { OpenAIErrorBody } from '../http/errors.js';
 import { translateUpstreamError } from './errors.js';
 import { completionId, finishReason, translateUsage, type FinishReason } from './response.js';
+import { stringifyJson } from '../lib/walk.js';
 import { isRecord, type Json } from './util.js';
 
 export interface StreamTranslatorOptions {
@@ -136,7 +137,7 @@ export function createStreamTranslator(opts: StreamTranslatorOptions): StreamTra
         if (typeof data.index !== 'number' || !toolPending.has(data.index)) return;
         const input = toolPending.get(data.index);
         toolPending.delete(data.index);
-        const args = isRecord(input) ? JSON.stringify(input) : '{}';
+        const args = isRecord(input) ? stringifyJson(input)! : '{}';
         delta({ tool_calls: [{ index: toolIndex.get(data.index), function: { arguments: args } }] });
         return;
       }

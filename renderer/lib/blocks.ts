@@ -2,8 +2,9 @@
  * Turns stored request and response bodies (Anthropic or OpenAI shapes) into a small view
  * model the UI renders. Unknown block types survive as pretty JSON rather than vanishing.
  */
-import { parseJson } from './diff.js';
 import { isRecord } from '../../proxy/lib/json.js';
+import { stringifyJson } from '../../proxy/lib/walk.js';
+import { parseJson, pretty as prettyValue } from './diff.js';
 
 export type Block =
   | { type: 'text'; text: string }
@@ -42,10 +43,14 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 function pretty(value: unknown): string {
   if (typeof value === 'string') {
     const parsed = parseJson(value);
-    return parsed === undefined ? value : JSON.stringify(parsed, null, 2);
+    return parsed === undefined ? value : prettyValue(parsed);
   }
-  return JSON.stringify(value ?? {}, null, 2);
+  return prettyValue(value ?? {});
 }
+
+/** Tool results nest tool results; past this many the rest is shown as JSON, so neither
+ * this module nor the components that render its blocks recurse without bound. */
+export const MAX_BLOCK_NESTING = 16;
 
 function describeSource(source: unknown): string {
   if (!isObject(source)) return 'inline';
@@ -60,7 +65,7 @@ function describeSource(source: unknown): string {
   return str(source.type) ?? 'inline';
 }
 
-export function toBlock(raw: unknown): Block {
+export function toBlock(raw: unknown, nesting = 0): Block {
   if (typeof raw === 'string') return { type: 'text', text: raw };
   if (!isObject(raw)) return { type: 'other', blockType: typeof raw, json: pretty(raw) };
   switch (raw.type) {
@@ -74,11 +79,12 @@ export function toBlock(raw: unknown): Block {
     case 'server_tool_use':
       return { type: 'tool_use', id: str(raw.id), name: str(raw.name) ?? '(unnamed)', input: pretty(raw.input) };
     case 'tool_result':
+      if (nesting >= MAX_BLOCK_NESTING) return { type: 'other', blockType: 'tool_result', json: pretty(raw) };
       return {
         type: 'tool_result',
         toolUseId: str(raw.tool_use_id),
         isError: raw.is_error === true,
-        content: toBlocks(raw.content),
+        content: toBlocks(raw.content, nesting + 1),
       };
     case 'image':
       return { type: 'image', description: describeSource(raw.source) };
@@ -93,11 +99,11 @@ export function toBlock(raw: unknown): Block {
   }
 }
 
-export function toBlocks(content: unknown): Block[] {
+export function toBlocks(content: unknown, nesting = 0): Block[] {
   if (content === undefined || content === null) return [];
   if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }];
-  if (Array.isArray(content)) return content.map(toBlock);
-  return [toBlock(content)];
+  if (Array.isArray(content)) return content.map((raw) => toBlock(raw, nesting));
+  return [toBlock(content, nesting)];
 }
 
 /** OpenAI assistant messages carry tool calls beside the content. */
@@ -142,7 +148,7 @@ export function requestView(bodyText: string | null): RequestView | null {
   for (const key of PARAMS) {
     if (body[key] === undefined) continue;
     const v = body[key];
-    params.push([key, typeof v === 'object' ? JSON.stringify(v) : String(v)]);
+    params.push([key, typeof v === 'object' ? (stringifyJson(v) ?? '') : String(v)]);
   }
   return { model: str(body.model), system, messages, tools, params };
 }

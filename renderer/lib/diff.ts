@@ -1,6 +1,7 @@
 import { diffChars, diffLines, type Change } from 'diff';
 import { lastUserMessageIndex } from '../../proxy/modifier/modifier.js';
 import { isRecord } from '../../proxy/lib/json.js';
+import { stringifyJson } from '../../proxy/lib/walk.js';
 
 export interface DiffPart {
   kind: 'same' | 'added' | 'removed';
@@ -14,6 +15,15 @@ export type ModifierDiff =
 
 type Json = Record<string, unknown>;
 const isObject = isRecord;
+
+/** Levels indented when pretty-printing; deeper ones are written on one line, so a body
+ * nested thousands of levels deep shows as a few lines instead of megabytes of spaces. */
+const PRETTY_DEPTH = 64;
+
+/** JSON.stringify(value, null, 2) for any depth of value. */
+export function pretty(value: unknown): string {
+  return stringifyJson(value, { indent: 2, indentDepth: PRETTY_DEPTH }) ?? '';
+}
 
 export function parseJson(text: string | null | undefined): unknown {
   if (text == null || text === '') return undefined;
@@ -31,10 +41,10 @@ export function parseJson(text: string | null | undefined): unknown {
  */
 export function contentAsText(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return content === undefined ? '' : JSON.stringify(content, null, 2);
+  if (!Array.isArray(content)) return content === undefined ? '' : pretty(content);
   return content
     .map((block) => {
-      if (!isObject(block)) return JSON.stringify(block);
+      if (!isObject(block)) return stringifyJson(block) ?? '';
       if (typeof block.text === 'string') return block.text;
       const type = typeof block.type === 'string' ? block.type : 'block';
       return `[${type}]`;
@@ -122,7 +132,7 @@ export function modifierDiff(originalBody: string | null, forwardedBody: string 
 
 export function prettyJson(text: string | null | undefined): string {
   const value = parseJson(text);
-  return value === undefined ? (text ?? '') : JSON.stringify(value, null, 2);
+  return value === undefined ? (text ?? '') : pretty(value);
 }
 
 /** Line diff of the two bodies pretty-printed, for readers who want the whole picture. */

@@ -52,9 +52,12 @@ function ExchangeDetailView({ detail, onDeleted }: { detail: ExchangeDetail; onD
   const status = useResource(() => api.getStatus(), [api]);
   const [tab, setTab] = useState<DetailTab>('summary');
   const [deleting, setDeleting] = useState(false);
+  // One confirmation, as for clearing the whole history: a deleted exchange cannot come back.
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
 
   const remove = async () => {
+    setConfirmingDelete(false);
     setDeleting(true);
     setActionError(null);
     try {
@@ -81,9 +84,21 @@ function ExchangeDetailView({ detail, onDeleted }: { detail: ExchangeDetail; onD
           {/* Copies carry full bodies: the ones left out are fetched first. */}
           <CopyButton label="Copy as curl" text={async () => buildCurl(await bodies.complete(curlBodies(bodies)), { baseUrl: upstream })} />
           <CopyButton label="Copy JSON" text={async () => JSON.stringify(toRecord(await bodies.complete(BODY_FIELDS)), null, 2)} />
-          <button type="button" className="danger-outline" onClick={remove} disabled={deleting}>
-            Delete
-          </button>
+          {confirmingDelete ? (
+            <span className="confirm" role="group" aria-label="Confirm delete">
+              <span className="muted">Delete this exchange? This cannot be undone.</span>
+              <button type="button" className="danger" onClick={() => void remove()} autoFocus>
+                Yes, delete
+              </button>
+              <button type="button" className="ghost" onClick={() => setConfirmingDelete(false)}>
+                Cancel
+              </button>
+            </span>
+          ) : (
+            <button type="button" className="danger-outline" onClick={() => setConfirmingDelete(true)} disabled={deleting}>
+              Delete
+            </button>
+          )}
         </div>
         {actionError ? (
           <p className="inline-error" role="alert">

@@ -145,11 +145,26 @@ describe('HistoryView', () => {
     expect(screen.queryAllByTestId('history-row')).toHaveLength(0);
   });
 
-  it('deletes the open exchange', async () => {
+  it('asks once before deleting, and Cancel keeps the exchange', async () => {
     const api = createFakeApi({ records: records(2) });
     renderHistory(api, 'id-0001');
     const detail = await screen.findByTestId('history-detail');
     fireEvent.click(await within(detail).findByRole('button', { name: 'Delete' }));
+    expect(api.deleteHistoryEntry).not.toHaveBeenCalled();
+    const confirm = within(detail).getByRole('group', { name: 'Confirm delete' });
+    expect(confirm.textContent).toContain('cannot be undone');
+    fireEvent.click(within(confirm).getByRole('button', { name: 'Cancel' }));
+    expect(within(detail).queryByRole('group', { name: 'Confirm delete' })).toBeNull();
+    expect(api.deleteHistoryEntry).not.toHaveBeenCalled();
+    expect(screen.getByTestId('history-detail')).toBeTruthy();
+  });
+
+  it('deletes the open exchange once confirmed', async () => {
+    const api = createFakeApi({ records: records(2) });
+    renderHistory(api, 'id-0001');
+    const detail = await screen.findByTestId('history-detail');
+    fireEvent.click(await within(detail).findByRole('button', { name: 'Delete' }));
+    fireEvent.click(within(detail).getByRole('button', { name: 'Yes, delete' }));
     await waitFor(() => expect(screen.queryByTestId('history-detail')).toBeNull());
     expect(api.deleteHistoryEntry).toHaveBeenCalledWith({ id: 'id-0001' });
     expect(api.records.map((r) => r.id)).toEqual(['id-0000']);

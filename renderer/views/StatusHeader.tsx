@@ -68,6 +68,7 @@ export function StatusHeader() {
   const stateText = status ? (running ? 'Running' : 'Stopped') : statusError ? 'Unavailable' : 'Checking…';
   const requestsToday = today.data?.totals.requests;
   const problem = actionError ?? (status && !running && status.lastError ? `Could not start: ${status.lastError}` : null);
+  const notice = running ? (status?.notice ?? null) : null;
 
   return (
     <header className="topbar">
@@ -93,6 +94,11 @@ export function StatusHeader() {
       {problem ? (
         <div className="topbar-alert" role="alert">
           {problem}
+        </div>
+      ) : null}
+      {notice && !problem ? (
+        <div className="topbar-alert" role="status" data-testid="proxy-notice">
+          {notice}
         </div>
       ) : null}
       {statusError && !status ? (

@@ -14,6 +14,7 @@ import { exchangeRoute, type RouteScope } from '../exchange-route.js';
 import type { ExchangeEnd } from '../exchange.js';
 import { isEventStream } from '../headers.js';
 import { applyModifier } from '../../modifier/modifier.js';
+import { stringifyJson } from '../../lib/walk.js';
 import { translateUpstreamError } from '../../openai/errors.js';
 import { openAIResponseHeaders, openAIUpstreamHeaders } from '../../openai/headers.js';
 import { MODELS_LIST_QUERY, translateModel, translateModelList } from '../../openai/models.js';
@@ -55,7 +56,7 @@ async function translateClientRequest(x: RouteScope): Promise<{ translated: Tran
     guess = { model: typeof parsed.model === 'string' ? parsed.model : null, stream: parsed.stream === true };
     const translated = translateRequest(parsed);
     const result = applyModifier(translated.anthropic, effectiveModifierText(config));
-    const forwarded = Buffer.from(JSON.stringify(result.body));
+    const forwarded = Buffer.from(stringifyJson(result.body)!);
     ex.begin({ ...guess, originalBody, forwardedBody: forwarded.toString('utf8'), modified: result.modified });
     return { translated, forwarded };
   } catch (e) {
