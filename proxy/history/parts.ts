@@ -1,0 +1,150 @@
+/**
+ * The content-addressed part store: a body goes in as a manifest over parts (each
+ * distinct part stored once, compressed, its text indexed once), comes back out as the
+ * exact bytes, checked against the body's SHA-256. Runs on the writer's connection,
+ * except `rebuild`, which the reader uses too.
+ */
+import { createHash } from 'node:crypto';
+import { splitBody, type PartKind } from './body-split.js';
+import { pack, unpack } from './codec.js';
+import { HistoryError } from './errors.js';
+import { decodeManifest, encodeManifest, manifestParts, type ManifestEntry } from './manifest.js';
+import type { Db } from './schema.js';
+import { searchableBytes } from './search-text.js';
+
+export interface StoredPart {
+  id: number;
+  bytes: Buffer;
+}
+
+export interface StoredBody {
+  manifest: Buffer;
+  sha: Buffer;
+  /** Every distinct part id the manifest references. */
+  parts: number[];
+  messages: StoredPart[];
+  system: StoredPart | null;
+  tools: StoredPart | null;
+}
+
+/** A resend or a long session looks the same parts up again and again. */
+const ID_CACHE_MAX = 4096;
+
+export function sha256(data: Uint8Array): Buffer {
+  return createHash('sha256').update(data).digest();
+}
+
+export class PartWriter {
+  readonly #find;
+  readonly #insert;
+  readonly #insertFts;
+  readonly #link;
+  readonly #unlink;
+  readonly #stillUsed;
+  readonly #deletePart;
+  readonly #ids = new Map<string, number>();
+
+  constructor(db: Db) {
+    this.#find = db.prepare<[Buffer], number>('SELECT id FROM parts WHERE hash = ?').pluck();
+    this.#insert = db.prepare<[Buffer, string, number, Buffer], number>(
+      'INSERT INTO parts (hash, kind, size, data) VALUES (?, ?, ?, ?) RETURNING id',
+    ).pluck();
+    this.#insertFts = db.prepare<[number, string]>('INSERT INTO parts_fts (rowid, text) VALUES (?, ?)');
+    this.#link = db.prepare<[number, number]>('INSERT OR IGNORE INTO exchange_parts (part, seq) VALUES (?, ?)');
+    this.#unlink = db.prepare<[number, number]>('DELETE FROM exchange_parts WHERE part = ? AND seq = ?');
+    this.#stillUsed = db.prepare<[number], number>('SELECT 1 FROM exchange_parts WHERE part = ? LIMIT 1').pluck();
+    this.#deletePart = db.prepare<[number]>('DELETE FROM parts WHERE id = ?');
+  }
+
+  #put(kind: PartKind, bytes: Buffer): number {
+    const hash = sha256(bytes);
+    const key = hash.toString('base64');
+    let id = this.#ids.get(key) ?? this.#find.get(hash);
+    if (id === undefined) {
+      id = this.#insert.get(hash, kind, bytes.length, pack(bytes))!;
+      const text = searchableBytes(bytes);
+      if (text) this.#insertFts.run(id, text);
+    }
+    if (this.#ids.size >= ID_CACHE_MAX) this.#ids.clear();
+    this.#ids.set(key, id);
+    return id;
+  }
+
+  /** Stores a body's parts and links them to exchange `seq`. */
+  store(body: Buffer, seq: number): StoredBody {
+    const split = splitBody(body);
+    const entries: ManifestEntry[] = [];
+    const stored: Array<StoredPart | null> = [];
+    const ids = new Set<number>();
+    let system: StoredPart | null = null;
+    let tools: StoredPart | null = null;
+    for (const s of split.segments) {
+      const bytes = body.subarray(s.start, s.end);
+      if (s.kind === 'glue') {
+        entries.push(bytes);
+        stored.push(null);
+        continue;
+      }
+      const part = { id: this.#put(s.part, bytes), bytes };
+      entries.push(part.id);
+      stored.push(part);
+      ids.add(part.id);
+      if (s.part === 'system') system ??= part;
+      if (s.part === 'tools') tools ??= part;
+    }
+    for (const id of ids) this.#link.run(id, seq);
+    return {
+      manifest: encodeManifest(entries),
+      sha: sha256(body),
+      parts: [...ids],
+      messages: split.messages.map((i) => stored[i]!),
+      system,
+      tools,
+    };
+  }
+
+  /** Unlinks exchange `seq` from the parts its manifests name; removes parts nothing references. Returns how many went. */
+  release(seq: number, manifests: ReadonlyArray<Uint8Array | null>): number {
+    const ids = new Set<number>();
+    for (const m of manifests) for (const id of manifestParts(m)) ids.add(id);
+    let removed = 0;
+    for (const id of ids) {
+      this.#unlink.run(id, seq);
+      if (this.#stillUsed.get(id) === undefined) {
+        this.#deletePart.run(id);
+        removed++;
+      }
+    }
+    if (removed > 0) this.#ids.clear();
+    return removed;
+  }
+
+  /** After every part was deleted (clear). */
+  forget(): void {
+    this.#ids.clear();
+  }
+}
+
+export class PartReader {
+  readonly #get;
+
+  constructor(db: Db) {
+    this.#get = db.prepare<[number], Buffer>('SELECT data FROM parts WHERE id = ?').pluck();
+  }
+
+  part(id: number): Buffer {
+    const data = this.#get.get(id);
+    if (data === undefined) throw new HistoryError('HISTORY_CORRUPT', `A stored body references part ${id}, which is missing.`);
+    return unpack(data);
+  }
+
+  /** The exact bytes of a stored body; a HISTORY_CORRUPT error unless they hash to `sha`. */
+  rebuild(manifest: Uint8Array, sha: Uint8Array | null): Buffer {
+    const chunks = decodeManifest(manifest).map((e) => (typeof e === 'number' ? this.part(e) : e));
+    const body = Buffer.concat(chunks);
+    if (sha === null || !sha256(body).equals(sha)) {
+      throw new HistoryError('HISTORY_CORRUPT', 'A stored body does not match its SHA-256; it was not shown.');
+    }
+    return body;
+  }
+}
