@@ -31,7 +31,9 @@ export function encodeManifest(entries: readonly ManifestEntry[]): Buffer {
     }
   }
   chunks.push(Buffer.from(head));
-  return Buffer.concat(chunks);
+  const out = Buffer.concat(chunks);
+  // One empty glue entry: a zero-length blob could bind as NULL, which means "no body".
+  return out.length === 0 ? Buffer.of(0) : out;
 }
 
 function corrupt(): HistoryError {

@@ -25,6 +25,8 @@ export interface StoredBody {
   messages: StoredPart[];
   system: StoredPart | null;
   tools: StoredPart | null;
+  /** The body's glue, joined: indexed with the exchange, since small values (a short prompt) live there. */
+  glue: Buffer;
 }
 
 /** A resend or a long session looks the same parts up again and again. */
@@ -56,13 +58,13 @@ export class PartWriter {
     this.#deletePart = db.prepare<[number]>('DELETE FROM parts WHERE id = ?');
   }
 
-  #put(kind: PartKind, bytes: Buffer): number {
+  #put(kind: PartKind, bytes: Buffer, index: boolean): number {
     const hash = sha256(bytes);
     const key = hash.toString('base64');
     let id = this.#ids.get(key) ?? this.#find.get(hash);
     if (id === undefined) {
       id = this.#insert.get(hash, kind, bytes.length, pack(bytes))!;
-      const text = searchableBytes(bytes);
+      const text = index ? searchableBytes(bytes) : null;
       if (text) this.#insertFts.run(id, text);
     }
     if (this.#ids.size >= ID_CACHE_MAX) this.#ids.clear();
@@ -70,22 +72,24 @@ export class PartWriter {
     return id;
   }
 
-  /** Stores a body's parts and links them to exchange `seq`. */
-  store(body: Buffer, seq: number): StoredBody {
+  /** Stores a body's parts and links them to exchange `seq`; `index` puts new parts' text in the full-text index. */
+  store(body: Buffer, seq: number, index = true): StoredBody {
     const split = splitBody(body);
     const entries: ManifestEntry[] = [];
     const stored: Array<StoredPart | null> = [];
     const ids = new Set<number>();
+    const glue: Buffer[] = [];
     let system: StoredPart | null = null;
     let tools: StoredPart | null = null;
     for (const s of split.segments) {
       const bytes = body.subarray(s.start, s.end);
       if (s.kind === 'glue') {
         entries.push(bytes);
+        glue.push(bytes);
         stored.push(null);
         continue;
       }
-      const part = { id: this.#put(s.part, bytes), bytes };
+      const part = { id: this.#put(s.part, bytes, index), bytes };
       entries.push(part.id);
       stored.push(part);
       ids.add(part.id);
@@ -100,6 +104,7 @@ export class PartWriter {
       messages: split.messages.map((i) => stored[i]!),
       system,
       tools,
+      glue: Buffer.concat(glue),
     };
   }
 

@@ -151,6 +151,11 @@ const TOKEN_CHAR = /[\p{L}\p{N}\p{Co}]/u;
  * "no match" without asking SQLite.
  */
 export function toFtsQuery(input: string): string | null {
+  return toFtsTerms(input)?.join(' AND ') ?? null;
+}
+
+/** toFtsQuery's terms, each a valid FTS5 expression of its own. */
+export function toFtsTerms(input: string): string[] | null {
   const terms = input
     // Lone surrogates and control characters cannot be in the index and confuse the parser.
     .replace(/[\p{Cc}\p{Cs}]/gu, ' ')
@@ -158,5 +163,5 @@ export function toFtsQuery(input: string): string | null {
     .filter((term) => TOKEN_CHAR.test(term))
     .slice(0, MAX_TERMS);
   if (terms.length === 0) return null;
-  return terms.map((term) => `"${term.replace(/"/g, '""')}"*`).join(' AND ');
+  return terms.map((term) => `"${term.replace(/"/g, '""')}"*`);
 }

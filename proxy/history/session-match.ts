@@ -67,7 +67,7 @@ export function messageDigest(message: unknown): Buffer | null {
 
 /** keys[j] stands for messages 0..j-1 (keys[0] for none). */
 export function chainKeys(digests: readonly Buffer[]): Buffer[] {
-  const keys = [createHash('sha256').update('chain').digest()];
+  const keys: Buffer[] = [createHash('sha256').update('chain').digest()];
   for (const d of digests) keys.push(extendKey(keys[keys.length - 1]!, d));
   return keys;
 }

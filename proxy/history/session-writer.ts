@@ -73,6 +73,9 @@ export class SessionWriter {
   readonly #sessionById;
   readonly #createSession;
   readonly #addTurn;
+  readonly #recount;
+  readonly #recountModels;
+  readonly #dropEmpty;
 
   constructor(db: Db) {
     const parent = 'SELECT seq, session, message_count, system_part, tools_part FROM exchanges';
@@ -99,6 +102,28 @@ export class SessionWriter {
         models = @models, client = coalesce(client, @client),
         title = coalesce(title, @title), cwd = coalesce(cwd, @cwd)
       WHERE id = @id`);
+    this.#recount = db.prepare<[number]>(`
+      UPDATE sessions SET (turns, errors, input, output, cache_read, cache_write, cost, first_at, last_at) = (
+        SELECT count(*), coalesce(sum(status IS NULL OR outcome <> 'ok'), 0),
+               coalesce(sum(usage_input), 0), coalesce(sum(usage_output), 0),
+               coalesce(sum(usage_cache_read), 0), coalesce(sum(usage_cache_creation), 0),
+               sum(cost), coalesce(min(started_at), first_at), coalesce(max(started_at), last_at)
+          FROM exchanges WHERE session = sessions.id)
+      WHERE id = ?`);
+    this.#recountModels = db.prepare<[number]>(`
+      UPDATE sessions SET models = (
+        SELECT json_group_array(model) FROM (SELECT DISTINCT model FROM exchanges WHERE session = sessions.id AND model IS NOT NULL))
+      WHERE id = ?`);
+    this.#dropEmpty = db.prepare<[number]>('DELETE FROM sessions WHERE id = ? AND turns = 0');
+  }
+
+  /** After exchanges of these sessions were removed: aggregates from what is left; empty sessions go. */
+  recount(sessions: Iterable<number>): void {
+    for (const id of new Set(sessions)) {
+      this.#recount.run(id);
+      this.#recountModels.run(id);
+      this.#dropEmpty.run(id);
+    }
   }
 
   #digest(part: StoredPart): Buffer | null {
@@ -129,7 +154,9 @@ export class SessionWriter {
     }
     const keys = chainKeys(digests);
     const known = headerSession === null ? undefined : this.#sessionByKey.get(`h:${headerSession}`);
-    const parent = this.#findParent(keys, thread, known?.id);
+    // A named session seen for the first time has no earlier turn: identical prompts in
+    // other sessions must not become its parent.
+    const parent = headerSession !== null && !known ? null : this.#findParent(keys, thread, known?.id);
     const answer = answerOf(t.assembled, t.responseBody);
     const answerDigest = answer && digests.length === t.messages.length ? messageDigest(answer) : null;
     const sessionRow =
