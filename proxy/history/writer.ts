@@ -88,6 +88,10 @@ export class HistoryWriter {
     this.#count = db.prepare<[], number>('SELECT count(*) FROM exchanges').pluck();
   }
 
+  get db(): Db {
+    return this.#db;
+  }
+
   get records(): RecordWriter {
     return this.#records;
   }
