@@ -1,5 +1,6 @@
 /** Test helpers: real Claude Code 2.1.197 requests (fixture-data/), as queued records. Not used by the app. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { QueuedRecord } from './protocol.js';
 import { makeRecord } from './testing.js';
@@ -10,8 +11,10 @@ export interface FixtureRequest {
 }
 
 export function loadFixture(name: 'claude-code-2.1.197-session.jsonl' | 'claude-code-2.1.197-subagent.jsonl'): FixtureRequest[] {
-  // Kept next to the source (see fixture-data/README.md): vitest runs the .ts files in place.
-  const file = fileURLToPath(new URL(`./fixture-data/${name}`, import.meta.url));
+  // Kept next to the source (fixture-data/README.md says what they are); built code
+  // (dist/, which has no copy) finds them from the repository root it runs in.
+  const beside = fileURLToPath(new URL(`./fixture-data/${name}`, import.meta.url));
+  const file = existsSync(beside) ? beside : join(process.cwd(), 'proxy', 'history', 'fixture-data', name);
   return readFileSync(file, 'utf8')
     .trim()
     .split('\n')
