@@ -109,8 +109,12 @@ function serve(db: Db, writer: HistoryWriter): void {
         try {
           // Lets SQLite refresh its planner statistics once per session, as its docs advise.
           db.pragma('optimize');
+          // The main thread's read connection is still open, so closing this one would not
+          // checkpoint, and a read-only connection cannot: without this the data folder
+          // would keep everything in the WAL file after a clean stop.
+          db.pragma('wal_checkpoint(TRUNCATE)');
         } catch {
-          // Only an optimisation; closing matters more.
+          // Only optimisations; closing matters more.
         }
         db.close();
         post({ t: 'closed' });
