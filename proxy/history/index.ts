@@ -1,12 +1,17 @@
 /**
- * The exchange history: one SQLite row per exchange, searchable, bounded by retention.
+ * The exchange history: one SQLite row per exchange, searchable, grouped into sessions,
+ * bounded by retention.
  *
  * Writes go to a worker thread that owns the only writable connection (`add` returns at
  * once; records are committed in batches), reads use a read-only connection on the
  * calling thread, which WAL lets see every committed batch. Layout of this folder:
- * schema.ts (file, pragmas, migrations), rows.ts (record <-> row, cursor), search-text.ts
- * (what is indexed, how user text becomes an FTS5 query), writer.ts / reader.ts (SQL),
- * writer-worker.ts / writer-client.ts (the thread and its protocol).
+ * schema.ts / schema-2.ts (file, pragmas, migrations), migrate-rows.ts (background
+ * conversion of schema-1 rows), json-spans.ts / body-split.ts / manifest.ts / parts.ts /
+ * codec.ts (bodies as content-addressed parts), session-match.ts / session-writer.ts /
+ * session-reader.ts (sessions and turns), rows.ts (record <-> row, cursor), search-text.ts
+ * (what is indexed, how user text becomes an FTS5 query), record-writer.ts / writer.ts /
+ * reader.ts (SQL), writer-worker.ts / writer-client.ts / outbox.ts / shedding.ts /
+ * worker-entry.ts (the thread, its protocol and backlog).
  */
 import type { ExchangeRecord, HistoryPage, HistoryQuery, HistoryStats, RetentionSettings } from '../contract/types.js';
 import { HistoryError } from './errors.js';
