@@ -52,18 +52,21 @@ function record(id: string, startedAt: number, session: string, body: string, re
 async function replay(): Promise<void> {
   const records: QueuedRecord[] = [];
   for (let s = 0; s < 20; s++) {
-    fixture.forEach((req, i) => records.push(record(`r${s}-${i}`, 1_700_000_000_000 + s * 100_000 + i, `replay-${s}`, req.body, answerFor(fixture[i + 1]))));
+    fixture.forEach((req, i) => records.push(record(`r${s}-${i}`, Date.now() - 3_600_000 + s * 10_000 + i, `replay-${s}`, req.body, answerFor(fixture[i + 1]))));
   }
   const sent = records.reduce((n, r) => n + (r.originalBody as Buffer).length, 0);
   const dir = tempData();
-  const history = await openHistory({ dataDir: dir, retention: { maxRows: 10_000, maxAgeDays: 30 } });
+  const errors: string[] = [];
+  const history = await openHistory({ dataDir: dir, retention: { maxRows: 10_000, maxAgeDays: 30 }, onError: (e) => errors.push(e.message) });
   for (const r of records) history.add(r);
+  await history.flush();
+  const stored = (await history.list({ limit: 500 })).items.length;
   await history.close();
   const legacyDir = tempData();
   const legacy = new LegacyHistory(join(legacyDir, 'history.sqlite'));
   legacy.insertBatch(records);
   legacy.close();
-  console.log(`replay: 20 sessions x ${fixture.length} turns, ${mb(sent)} of request bodies sent`);
+  console.log(`replay: 20 sessions x ${fixture.length} turns, ${mb(sent)} of request bodies sent, ${stored} rows stored, ${errors.length} errors`);
   console.log(`  data folder after close: new ${mb(folderBytes(dir))}, schema 1 ${mb(folderBytes(legacyDir))} (target <= 1 MB)`);
   rmSync(dir, { recursive: true, force: true });
   rmSync(legacyDir, { recursive: true, force: true });
