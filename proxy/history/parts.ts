@@ -31,6 +31,14 @@ export interface StoredBody {
 
 /** A resend or a long session looks the same parts up again and again. */
 const ID_CACHE_MAX = 4096;
+/** Copies of recently stored parts kept to recognise them again without hashing. */
+const RECENT_MAX_BYTES = 32 * 1024 * 1024;
+const EDGE = 24;
+
+/** A cheap key for a part: its length and its edges. Equal keys are only candidates. */
+function fingerprint(bytes: Buffer): string {
+  return `${bytes.length}:${bytes.toString('latin1', 0, EDGE)}:${bytes.toString('latin1', Math.max(0, bytes.length - EDGE))}`;
+}
 
 export function sha256(data: Uint8Array): Buffer {
   return createHash('sha256').update(data).digest();
@@ -45,6 +53,13 @@ export class PartWriter {
   readonly #stillUsed;
   readonly #deletePart;
   readonly #ids = new Map<string, number>();
+  /**
+   * Every turn re-sends all earlier messages; comparing a message with the copy stored last
+   * time (memcmp) costs several times less than hashing it again, which matters in long
+   * sessions. Confirmed byte for byte, so a fingerprint collision only costs the hash.
+   */
+  readonly #recent = new Map<string, { bytes: Buffer; id: number }>();
+  #recentBytes = 0;
 
   constructor(db: Db) {
     this.#find = db.prepare<[Buffer], number>('SELECT id FROM parts WHERE hash = ?').pluck();
@@ -59,6 +74,22 @@ export class PartWriter {
   }
 
   #put(kind: PartKind, bytes: Buffer, index: boolean): number {
+    const fp = fingerprint(bytes);
+    const seen = this.#recent.get(fp);
+    if (seen && seen.bytes.equals(bytes)) return seen.id;
+    const id = this.#putHashed(kind, bytes, index);
+    if (this.#recentBytes + bytes.length > RECENT_MAX_BYTES) this.#forgetRecent();
+    this.#recent.set(fp, { bytes: Buffer.from(bytes), id });
+    this.#recentBytes += bytes.length;
+    return id;
+  }
+
+  #forgetRecent(): void {
+    this.#recent.clear();
+    this.#recentBytes = 0;
+  }
+
+  #putHashed(kind: PartKind, bytes: Buffer, index: boolean): number {
     const hash = sha256(bytes);
     const key = hash.toString('base64');
     let id = this.#ids.get(key) ?? this.#find.get(hash);
@@ -120,13 +151,17 @@ export class PartWriter {
         removed++;
       }
     }
-    if (removed > 0) this.#ids.clear();
+    if (removed > 0) {
+      this.#ids.clear();
+      this.#forgetRecent();
+    }
     return removed;
   }
 
   /** After every part was deleted (clear). */
   forget(): void {
     this.#ids.clear();
+    this.#forgetRecent();
   }
 }
 
