@@ -6,7 +6,7 @@
  */
 
 /** mulberry32: tiny, fast, good enough to vary words. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -28,7 +28,7 @@ const WORDS = (
 /** Real prompts carry some non-ASCII (dashes, arrows, check marks): V8 then stores two-byte strings. */
 const UNICODE = ['—', '→', '✓', '…', 'é', '“quoted”'];
 
-function prose(next: () => number, words: number): string {
+export function prose(next: () => number, words: number): string {
   const out: string[] = [];
   for (let i = 0; i < words; i++) {
     let w = WORDS[Math.floor(next() * WORDS.length)]!;
@@ -40,7 +40,7 @@ function prose(next: () => number, words: number): string {
   return out.join(' ');
 }
 
-function sourceFile(next: () => number, lines: number): string {
+export function sourceFile(next: () => number, lines: number): string {
   const out: string[] = [];
   for (let i = 1; i <= lines; i++) {
     const indent = '  '.repeat(Math.floor(next() * 4));

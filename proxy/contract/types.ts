@@ -73,6 +73,8 @@ export interface HistoryQuery {
   path?: string | null;
   /** Free text over bodies (FTS5). */
   text?: string | null;
+  /** Only exchanges of this session (a SessionSummary id). */
+  session?: string | null;
 }
 
 export interface HistoryPage {
@@ -97,6 +99,8 @@ export interface HistoryStats {
 export interface RetentionSettings {
   maxRows: number;
   maxAgeDays: number;
+  /** Cap on the history file's used space, in MiB; absent means the default (1024). */
+  maxDbMb?: number;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

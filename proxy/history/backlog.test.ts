@@ -5,7 +5,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { openHistory, type History } from './index.js';
 import { makeRecord, tempDir } from './testing.js';
-import { SHED_BODIES_ABOVE_CHARS, SHED_BODY_TEXT } from './writer-client.js';
+import { SHED_BODIES_ABOVE_CHARS, SHED_BODY_TEXT } from './shedding.js';
 
 let history: History | null = null;
 let cleanup: (() => void) | null = null;

@@ -12,7 +12,9 @@ export type HistoryErrorCode =
   /** A list cursor that this store did not produce. */
   | 'HISTORY_BAD_CURSOR'
   /** The store was used after close(). */
-  | 'HISTORY_CLOSED';
+  | 'HISTORY_CLOSED'
+  /** A stored body could not be rebuilt exactly (missing part, damaged manifest, hash mismatch). */
+  | 'HISTORY_CORRUPT';
 
 export class HistoryError extends AddendumError<HistoryErrorCode> {}
 

@@ -1,30 +1,40 @@
 /**
- * The exchange history: one SQLite row per exchange, searchable, bounded by retention.
+ * The exchange history: one SQLite row per exchange, searchable, grouped into sessions,
+ * bounded by retention.
  *
  * Writes go to a worker thread that owns the only writable connection (`add` returns at
  * once; records are committed in batches), reads use a read-only connection on the
  * calling thread, which WAL lets see every committed batch. Layout of this folder:
- * schema.ts (file, pragmas, migrations), rows.ts (record <-> row, cursor), search-text.ts
- * (what is indexed, how user text becomes an FTS5 query), writer.ts / reader.ts (SQL),
- * writer-worker.ts / writer-client.ts (the thread and its protocol).
+ * schema.ts / schema-2.ts (file, pragmas, migrations), migrate-rows.ts (background
+ * conversion of schema-1 rows), json-spans.ts / body-split.ts / manifest.ts / parts.ts /
+ * codec.ts (bodies as content-addressed parts), session-match.ts / session-writer.ts /
+ * session-reader.ts (sessions and turns), rows.ts (record <-> row, cursor), search-text.ts
+ * (what is indexed, how user text becomes an FTS5 query), record-writer.ts / writer.ts /
+ * reader.ts (SQL), writer-worker.ts / writer-client.ts / outbox.ts / shedding.ts /
+ * worker-entry.ts (the thread, its protocol and backlog).
  */
 import type { ExchangeRecord, HistoryPage, HistoryQuery, HistoryStats, RetentionSettings } from '../contract/types.js';
 import { HistoryError } from './errors.js';
 import type { Change, QueuedRecord } from './protocol.js';
 import { HistoryReader } from './reader.js';
 import { ensureDataDir, historyFile, openReadDatabase, type Db } from './schema.js';
+import { SessionReader } from './session-reader.js';
+import type { MigrationStatus, SessionDetail, SessionPage, SessionQuery } from './session-types.js';
 import { WriterClient } from './writer-client.js';
 
 export { HistoryError, type HistoryErrorCode } from './errors.js';
 export { DEFAULT_LIMIT, MAX_LIMIT } from './reader.js';
 export type { BodyValue, QueuedRecord } from './protocol.js';
 export { SCHEMA_VERSION, HISTORY_FILE_NAME } from './schema.js';
+export type { MigrationStatus, SessionDetail, SessionPage, SessionQuery, SessionSummary, SessionTokens, SessionTurn, TurnDelta } from './session-types.js';
 
 export interface HistoryOptions {
   dataDir: string;
   retention: RetentionSettings;
   onError?: (err: Error) => void;
   onChange?: (change: { ids: string[]; kind: 'added' | 'deleted' | 'cleared' }) => void;
+  /** Progress of converting rows written by schema 1; a line for the log and the dashboard. */
+  onMigration?: (status: MigrationStatus, message: string) => void;
   /** better_sqlite3.node built for this runtime, when it is not Node's (Electron). */
   nativeBinding?: string;
 }
@@ -36,7 +46,7 @@ export interface History {
   add(record: QueuedRecord): void;
   /** Resolves when everything added before the call is committed. */
   flush(): Promise<void>;
-  /** Newest first; limit defaults to 50, at most 500. */
+  /** Newest first; limit defaults to 50, at most 500. `query.session` keeps one session's exchanges. */
   list(query: HistoryQuery): Promise<HistoryPage>;
   get(id: string): Promise<ExchangeRecord | null>;
   delete(id: string): Promise<boolean>;
@@ -49,12 +59,23 @@ export interface History {
   close(): Promise<void>;
 }
 
-export class SqliteHistory implements History {
+/** The session queries; a separate interface until the contract carries them (then merge into History). */
+export interface SessionHistory extends History {
+  /** Sessions by latest activity, newest first; cursor-paginated like list. */
+  listSessions(query: SessionQuery): Promise<SessionPage>;
+  /** One session with its turns in order; null when unknown. */
+  getSession(id: string): Promise<SessionDetail | null>;
+  /** Where the conversion of schema-1 rows stands ('done' when there was nothing to convert). */
+  migrationStatus(): MigrationStatus;
+}
+
+export class SqliteHistory implements SessionHistory {
   readonly file: string;
   /** Exposed for tests that need to crash the writer thread. */
   readonly writer: WriterClient;
   readonly #db: Db;
   readonly #reader: HistoryReader;
+  readonly #sessions: SessionReader;
   #closed = false;
   #closePromise: Promise<void> | null = null;
 
@@ -63,6 +84,7 @@ export class SqliteHistory implements History {
     this.writer = writer;
     this.#db = db;
     this.#reader = new HistoryReader(db);
+    this.#sessions = new SessionReader(db);
   }
 
   add(record: QueuedRecord): void {
@@ -75,6 +97,18 @@ export class SqliteHistory implements History {
 
   list(query: HistoryQuery = {}): Promise<HistoryPage> {
     return this.#read(() => this.#reader.list(query));
+  }
+
+  listSessions(query: SessionQuery = {}): Promise<SessionPage> {
+    return this.#read(() => this.#sessions.list(query));
+  }
+
+  getSession(id: string): Promise<SessionDetail | null> {
+    return this.#read(() => this.#sessions.get(id));
+  }
+
+  migrationStatus(): MigrationStatus {
+    return this.writer.migrationStatus;
   }
 
   get(id: string): Promise<ExchangeRecord | null> {
@@ -120,7 +154,7 @@ export class SqliteHistory implements History {
 }
 
 /** Opens (creating and migrating if needed) `<dataDir>/history.sqlite`. */
-export async function openHistory(opts: HistoryOptions): Promise<History> {
+export async function openHistory(opts: HistoryOptions): Promise<SessionHistory> {
   try {
     ensureDataDir(opts.dataDir);
   } catch (err) {
@@ -134,6 +168,7 @@ export async function openHistory(opts: HistoryOptions): Promise<History> {
     ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
     onError: opts.onError ?? (() => {}),
     onChange: (change: Change) => onChange(change),
+    ...(opts.onMigration ? { onMigration: opts.onMigration } : {}),
   });
   let db: Db;
   try {

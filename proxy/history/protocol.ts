@@ -1,6 +1,7 @@
 /** Messages between the main thread and the writer worker. */
 import type { ExchangeRecord, RetentionSettings } from '../contract/types.js';
 import type { SerializedError } from './errors.js';
+import type { MigrationStatus } from './session-types.js';
 
 /**
  * A body as queued: text, or the UTF-8 bytes it arrived as. Bytes are stored as
@@ -46,4 +47,6 @@ export type FromWorker =
   | { t: 'result'; seq: number; value?: unknown; error?: SerializedError; changes: Change[] }
   /** A problem that lost nothing but should be logged (e.g. retention could not run). */
   | { t: 'warning'; error: SerializedError }
+  /** Progress of the schema-1 conversion, with a line for the log. */
+  | { t: 'migration'; status: MigrationStatus; message: string }
   | { t: 'closed' };

@@ -7,7 +7,8 @@ import type { ExchangeRecord, HistoryPage, HistoryQuery, HistoryStats, StatsRow,
 import { decodeCursor, encodeCursor, recordFromRow, summaryFromRow, SUMMARY_COLUMNS, type ExchangeRow } from './rows.js';
 import type Database from 'better-sqlite3';
 import type { Db } from './schema.js';
-import { toFtsQuery } from './search-text.js';
+import { PartReader } from './parts.js';
+import { toFtsTerms } from './search-text.js';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 500;
@@ -38,7 +39,7 @@ export function listQuerySql(query: HistoryQuery): { sql: string; params: unknow
   const params: unknown[] = [];
   // The query may come straight from an HTTP body: anything not of the declared type is ignored.
   const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
-  query = { ...query, cursor: text(query.cursor), model: text(query.model), path: text(query.path), text: text(query.text) };
+  query = { ...query, cursor: text(query.cursor), model: text(query.model), path: text(query.path), text: text(query.text), session: text(query.session) };
   if (query.cursor) {
     const c = decodeCursor(query.cursor);
     // The first term is an index range; the second breaks ties between equal start times.
@@ -64,11 +65,22 @@ export function listQuerySql(query: HistoryQuery): { sql: string; params: unknow
     where.push('path >= ? AND substr(path, 1, ?) = ?');
     params.push(query.path, query.path.length, query.path);
   }
+  if (query.session) {
+    where.push('session = (SELECT id FROM sessions WHERE key = ?)');
+    params.push(query.session);
+  }
   if (query.text && query.text.trim() !== '') {
-    const match = toFtsQuery(query.text);
-    if (match === null) return null;
-    where.push('seq IN (SELECT rowid FROM exchanges_fts WHERE exchanges_fts MATCH ?)');
-    params.push(match);
+    const terms = toFtsTerms(query.text);
+    if (terms === null) return null;
+    // Each term may be in the response or in any part of the request (rows written before
+    // schema 2 also have their request in exchanges_fts), so terms are matched one by one.
+    for (const term of terms) {
+      where.push(
+        '(seq IN (SELECT rowid FROM exchanges_fts WHERE exchanges_fts MATCH ?)' +
+          ' OR seq IN (SELECT seq FROM exchange_parts WHERE part IN (SELECT rowid FROM parts_fts WHERE parts_fts MATCH ?)))',
+      );
+      params.push(term, term);
+    }
   }
   const sql =
     `SELECT seq, ${SUMMARY_COLUMNS.join(', ')} FROM exchanges` +
@@ -95,11 +107,13 @@ export class HistoryReader {
   readonly #get;
   readonly #stats;
   readonly #models;
+  readonly #parts: PartReader;
   /** A handful of filter combinations exist; each keeps its prepared statement. */
   readonly #listStatements = new Map<string, Database.Statement<unknown[], SummaryRow>>();
 
   constructor(db: Db) {
     this.#db = db;
+    this.#parts = new PartReader(db);
     this.#get = db.prepare<[string], ExchangeRow>('SELECT * FROM exchanges WHERE id = ?');
     this.#stats = db.prepare<[number, number], StatsDbRow>(`
       SELECT strftime('%Y-%m-%d', started_at / 1000, 'unixepoch') AS day,
@@ -141,7 +155,7 @@ export class HistoryReader {
 
   get(id: string): ExchangeRecord | null {
     const row = this.#get.get(id);
-    return row ? recordFromRow(row) : null;
+    return row ? recordFromRow(row, (m, sha) => this.#parts.rebuild(m, sha)) : null;
   }
 
   /** Requests, errors and token sums per UTC day and model, for the last `days` days including today. */

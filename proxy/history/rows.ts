@@ -1,6 +1,6 @@
 /** Mapping between ExchangeRecord and table rows, and the list cursor. Pure. */
-import { isUtf8 } from 'node:buffer';
 import type { ExchangeRecord, ExchangeSummary, Usage } from '../contract/types.js';
+import { unpackText } from './codec.js';
 import { HistoryError } from './errors.js';
 import type { QueuedRecord } from './protocol.js';
 import { searchableBytes, searchableText } from './search-text.js';
@@ -37,6 +37,14 @@ export interface ExchangeRow {
   forwarded_body: string | null;
   response_body: string | null;
   assembled: string | null;
+  body_format: number;
+  original_manifest: Buffer | null;
+  forwarded_manifest: Buffer | null;
+  original_sha: Buffer | null;
+  forwarded_sha: Buffer | null;
+  response_packed: Buffer | null;
+  assembled_packed: Buffer | null;
+  headers_packed: Buffer | null;
 }
 
 export const ROW_COLUMNS = [
@@ -47,24 +55,17 @@ export const ROW_COLUMNS = [
   'original_body', 'forwarded_body', 'response_body', 'assembled',
 ] as const satisfies readonly (keyof ExchangeRow)[];
 
-/** Columns that may be bound as UTF-8 bytes; the insert casts them to TEXT. */
-export const BODY_COLUMNS: ReadonlySet<string> = new Set(['original_body', 'forwarded_body', 'response_body']);
-
-type BodyParam = string | Buffer | null;
-
-/** Insert parameters: as a row, but bodies may still be (valid) UTF-8 bytes. */
-export type InsertRow = Omit<ExchangeRow, 'original_body' | 'forwarded_body' | 'response_body'> & {
-  original_body: BodyParam;
-  forwarded_body: BodyParam;
-  response_body: BodyParam;
-};
-
-/** Columns a list row needs: everything except headers and bodies. */
-export const SUMMARY_COLUMNS = ROW_COLUMNS.filter(
-  (c) => !c.endsWith('_headers') && !c.endsWith('_body') && c !== 'assembled',
+/** Columns written when a row is first inserted; bodies, headers and the session follow (record-writer.ts). */
+type BodyColumn = 'request_headers' | 'response_headers' | 'original_body' | 'forwarded_body' | 'response_body' | 'assembled';
+export const META_COLUMNS = ROW_COLUMNS.filter(
+  (c): c is Exclude<(typeof ROW_COLUMNS)[number], BodyColumn> => !c.endsWith('_headers') && !c.endsWith('_body') && c !== 'assembled',
 );
 
-const bytes = (s: string | Buffer | null): number => (s === null ? 0 : typeof s === 'string' ? Buffer.byteLength(s, 'utf8') : s.length);
+export type MetaRow = Pick<ExchangeRow, (typeof META_COLUMNS)[number]>;
+
+/** Columns a list row needs: everything except headers and bodies. */
+export const SUMMARY_COLUMNS = META_COLUMNS;
+
 const bool = (b: unknown): number => (b ? 1 : 0);
 /** Timings may come from performance.now() differences; the columns hold whole milliseconds. */
 const ms = (n: number | null | undefined): number | null =>
@@ -73,29 +74,21 @@ const int = (n: number | null | undefined): number | null =>
   typeof n === 'number' && Number.isFinite(n) ? Math.trunc(n) : null;
 const str = (s: unknown): string | null => (typeof s === 'string' ? s : null);
 
-/**
- * Bytes stay bytes when they are valid UTF-8, so the stored text is exactly what decoding
- * them would give; anything else is decoded here, with the decoder's replacement characters.
- */
-function body(v: unknown): BodyParam {
-  if (typeof v === 'string') return v;
+/** A queued body as bytes: text is encoded, bytes (a plain Uint8Array after crossing threads) are viewed without a copy. */
+export function bodyBytes(v: unknown): Buffer | null {
+  if (typeof v === 'string') return Buffer.from(v, 'utf8');
   if (!(v instanceof Uint8Array)) return null;
-  // A zero-length blob could bind as NULL; the empty text is what it means.
-  if (v.byteLength === 0) return '';
-  // Arrives from the main thread as a plain Uint8Array: view it as a Buffer without copying.
-  const buf = Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-  return isUtf8(buf) ? buf : buf.toString('utf8');
+  return Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 }
 
-function searchableBody(v: BodyParam): string | null {
-  return v === null || typeof v === 'string' ? searchableText(v) : searchableBytes(v);
+export interface BodySizes {
+  original: number;
+  forwarded: number;
+  response: number;
+  assembled: number;
 }
 
-export function toRow(r: QueuedRecord): InsertRow {
-  const originalBody = body(r.originalBody);
-  const forwardedBody = r.forwardedBody === r.originalBody ? originalBody : body(r.forwardedBody);
-  const responseBody = body(r.responseBody);
-  const assembled = str(r.assembled);
+export function toMetaRow(r: QueuedRecord, sizes: BodySizes): MetaRow {
   return {
     id: r.id,
     started_at: Math.round(r.startedAt),
@@ -117,38 +110,16 @@ export function toRow(r: QueuedRecord): InsertRow {
     user_agent: str(r.userAgent),
     modified: bool(r.modified),
     response_truncated: bool(r.responseTruncated),
-    original_size: bytes(originalBody),
-    forwarded_size: bytes(forwardedBody),
-    response_size: bytes(responseBody),
-    assembled_size: bytes(assembled),
-    request_headers: JSON.stringify(r.requestHeaders ?? {}),
-    response_headers: JSON.stringify(r.responseHeaders ?? {}),
-    original_body: originalBody,
-    forwarded_body: forwardedBody,
-    response_body: responseBody,
-    assembled,
+    original_size: sizes.original,
+    forwarded_size: sizes.forwarded,
+    response_size: sizes.response,
+    assembled_size: sizes.assembled,
   };
 }
 
-export interface FtsRow {
-  original: string | null;
-  forwarded: string | null;
-  response: string | null;
-}
-
-/**
- * The text indexed for a row. The forwarded body is not indexed: it is the original plus
- * the appended text (the same in every row, so it tells no row apart), or for OpenAI
- * routes the same messages translated. Indexing it cost about a third of the writer's time
- * per record in `npm run bench` for no match the original does not already give. The
- * column stays in the FTS table so older databases need no migration.
- */
-export function toFtsRow(row: InsertRow): FtsRow {
-  return {
-    original: searchableBody(row.original_body),
-    forwarded: null,
-    response: row.assembled !== null ? searchableText(row.assembled) : searchableBody(row.response_body),
-  };
+/** The response's text for the index: the assembled message of a stream, else the body. */
+export function responseSearchText(assembled: string | null, response: Buffer | null): string | null {
+  return assembled !== null ? searchableText(assembled) : response === null ? null : searchableBytes(response);
 }
 
 function usageOf(row: ExchangeRow): Usage | null {
@@ -193,23 +164,42 @@ export function summaryFromRow(row: SummaryRow): ExchangeSummary {
   };
 }
 
-export function recordFromRow(row: ExchangeRow): ExchangeRecord {
+/** Bodies and headers of a row in either shape; `rebuild` turns a manifest back into bytes. */
+export function recordFromRow(row: ExchangeRow, rebuild: (manifest: Buffer, sha: Buffer | null) => Buffer): ExchangeRecord {
   const { sizes: _sizes, ...summary } = summaryFromRow(row);
+  if (row.body_format !== 2) {
+    return {
+      ...summary,
+      requestHeaders: parseHeaders(row.request_headers),
+      originalBody: row.original_body,
+      forwardedBody: row.forwarded_body,
+      responseHeaders: parseHeaders(row.response_headers),
+      responseBody: row.response_body,
+      assembled: row.assembled,
+    };
+  }
+  const text = (m: Buffer | null, sha: Buffer | null): string | null => (m === null ? null : rebuild(m, sha).toString('utf8'));
+  const original = text(row.original_manifest, row.original_sha);
+  const forwarded = row.forwarded_manifest === null ? original : text(row.forwarded_manifest, row.forwarded_sha);
+  const headers = row.headers_packed ? (JSON.parse(unpackText(row.headers_packed)) as [unknown, unknown]) : [{}, {}];
   return {
     ...summary,
-    requestHeaders: parseHeaders(row.request_headers),
-    originalBody: row.original_body,
-    forwardedBody: row.forwarded_body,
-    responseHeaders: parseHeaders(row.response_headers),
-    responseBody: row.response_body,
-    assembled: row.assembled,
+    requestHeaders: headerObject(headers[0]),
+    originalBody: original,
+    forwardedBody: forwarded,
+    responseHeaders: headerObject(headers[1]),
+    responseBody: row.response_packed ? unpackText(row.response_packed) : null,
+    assembled: row.assembled_packed ? unpackText(row.assembled_packed) : null,
   };
+}
+
+function headerObject(value: unknown): Record<string, string> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, string>) : {};
 }
 
 function parseHeaders(json: string): Record<string, string> {
   try {
-    const value: unknown = JSON.parse(json);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, string>) : {};
+    return headerObject(JSON.parse(json));
   } catch {
     return {};
   }

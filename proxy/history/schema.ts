@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { HistoryError } from './errors.js';
+import { SCHEMA_2 } from './schema-2.js';
 
 export type Db = Database.Database;
 
@@ -84,6 +85,9 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `);
   },
+  // 1 -> 2: content-addressed parts, sessions and turns (see schema-2.ts). Rows written
+  // before stay in their text columns (body_format 1) until the background conversion.
+  (db) => db.exec(SCHEMA_2),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -141,6 +145,9 @@ export function openWriteDatabase(file: string, options: OpenOptions = {}, migra
     // Checked before the journal mode changes: a newer file must not be modified at all.
     const found = userVersion(db);
     if (found > migrations.length) throw newerSchemaError(found, migrations.length);
+    // Only takes effect before the first table exists: a new file gives freed pages back to
+    // the file system on `incremental_vacuum`; an older one switches by one VACUUM (migrate-rows.ts).
+    if (db.pragma('page_count', { simple: true }) === 0) db.pragma('auto_vacuum = INCREMENTAL');
     db.pragma('journal_mode = WAL');
     // In WAL mode NORMAL is still crash-safe for the application (a killed process loses
     // nothing committed); only a power cut may lose the last commits.

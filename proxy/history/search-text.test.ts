@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FTS_FIELD_CAP, searchableText, toFtsQuery } from './search-text.js';
+import { FTS_FIELD_CAP, searchableBytes, searchableText, toFtsQuery } from './search-text.js';
 
 describe('searchableText', () => {
   it('returns null for missing or empty bodies', () => {
@@ -134,5 +134,19 @@ describe('toFtsQuery', () => {
       expect(search('日本語')).toEqual([4]);
       expect(search('party 🎉')).toEqual([4]);
     });
+  });
+});
+
+describe('depth', () => {
+  const depth = 10_000;
+  it('extracts text from JSON nested 10 000 levels deep, as bytes and as text', () => {
+    const json = `{"a":${'['.repeat(depth)}"deepword"${']'.repeat(depth)},"b":"top"}`;
+    expect(searchableText(json)).toBe('deepword\ntop');
+    expect(searchableBytes(Buffer.from(json))).toBe('deepword\ntop');
+  });
+
+  it('extracts text from an SSE event nested 10 000 levels deep', () => {
+    const data = `{"type":"x","index":0,"delta":{"text":${'['.repeat(depth)}"deepdelta"${']'.repeat(depth)}}}`;
+    expect(searchableText(`event: x\ndata: ${data}\n\n`)).toContain('deepdelta');
   });
 });

@@ -99,7 +99,7 @@ function fromSse(body: string): string | null {
       parts.block = block;
       parts.deltas.push('\n');
     }
-    collectSse(value, parts, undefined, false);
+    collectSse(value, parts);
   }
   return [...parts.others, parts.deltas.join('')].join('\n');
 }
@@ -110,26 +110,41 @@ interface SsePart {
   block: unknown;
 }
 
-function collectSse(value: unknown, parts: SsePart, key: string | undefined, inDelta: boolean): void {
-  if (typeof value === 'string') {
-    if (isOpaque(value) || key === 'type') return;
-    if (inDelta && key !== undefined && CONTINUATION_KEYS.has(key)) parts.deltas.push(value);
-    else parts.others.push(value);
-  } else if (Array.isArray(value)) {
-    for (const item of value) collectSse(item, parts, key, inDelta);
-  } else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) collectSse(v, parts, k, inDelta || k === 'delta');
+/** Walks with an explicit stack, so a body nested 10 000 levels deep cannot overflow the call stack. */
+function collectSse(root: unknown, parts: SsePart): void {
+  const stack: Array<{ value: unknown; key: string | undefined; inDelta: boolean }> = [{ value: root, key: undefined, inDelta: false }];
+  while (stack.length > 0) {
+    const { value, key, inDelta } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (isOpaque(value) || key === 'type') continue;
+      if (inDelta && key !== undefined && CONTINUATION_KEYS.has(key)) parts.deltas.push(value);
+      else parts.others.push(value);
+    } else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], key, inDelta });
+    } else if (value !== null && typeof value === 'object') {
+      const entries = Object.entries(value);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, v] = entries[i]!;
+        stack.push({ value: v, key: k, inDelta: inDelta || k === 'delta' });
+      }
+    }
   }
 }
 
-function collectStrings(value: unknown, out: string[], decode?: (s: string) => string): void {
-  if (typeof value === 'string') {
-    const s = decode ? decode(value) : value;
-    if (!isOpaque(s)) out.push(s);
-  } else if (Array.isArray(value)) {
-    for (const item of value) collectStrings(item, out, decode);
-  } else if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) collectStrings(v, out, decode);
+/** Every string value in document order; iterative for the same reason as collectSse. */
+function collectStrings(root: unknown, out: string[], decode?: (s: string) => string): void {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === 'string') {
+      const s = decode ? decode(value) : value;
+      if (!isOpaque(s)) out.push(s);
+    } else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push(value[i]);
+    } else if (value !== null && typeof value === 'object') {
+      const values = Object.values(value);
+      for (let i = values.length - 1; i >= 0; i--) stack.push(values[i]);
+    }
   }
 }
 
@@ -151,6 +166,11 @@ const TOKEN_CHAR = /[\p{L}\p{N}\p{Co}]/u;
  * "no match" without asking SQLite.
  */
 export function toFtsQuery(input: string): string | null {
+  return toFtsTerms(input)?.join(' AND ') ?? null;
+}
+
+/** toFtsQuery's terms, each a valid FTS5 expression of its own. */
+export function toFtsTerms(input: string): string[] | null {
   const terms = input
     // Lone surrogates and control characters cannot be in the index and confuse the parser.
     .replace(/[\p{Cc}\p{Cs}]/gu, ' ')
@@ -158,5 +178,5 @@ export function toFtsQuery(input: string): string | null {
     .filter((term) => TOKEN_CHAR.test(term))
     .slice(0, MAX_TERMS);
   if (terms.length === 0) return null;
-  return terms.map((term) => `"${term.replace(/"/g, '""')}"*`).join(' AND ');
+  return terms.map((term) => `"${term.replace(/"/g, '""')}"*`);
 }

@@ -4,52 +4,26 @@
  * worker that dies is restarted and sent the outbox again, in order, and nothing queued is
  * lost (a record the dead worker had committed is ignored on resend: ids are unique).
  */
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { RetentionSettings } from '../contract/types.js';
 import { deserializeError, HistoryError } from './errors.js';
+import { Outbox, type Pending } from './outbox.js';
 import type { Change, FromWorker, QueuedRecord, ToWorker, WorkerInit, WriteOp } from './protocol.js';
+import type { MigrationStatus } from './session-types.js';
+import { Shedder } from './shedding.js';
+import { failureLines, firstStart, restartDelay, startWorker } from './worker-entry.js';
 
 /** Records held while no writer is running are capped; beyond this the oldest are dropped (and reported).
  * A running writer is not capped: its messages are already in flight, and a burst must not lose rows. */
 const MAX_OUTBOX_CHARS = 256 * 1024 * 1024;
-/**
- * Past this backlog (the writer is slower than traffic, e.g. a burst of 100 KB prompts),
- * new rows are still written but without their bodies, so memory stays bounded while the
- * history keeps every exchange's timings, status and usage. The placeholder says why.
- */
-export const SHED_BODIES_ABOVE_CHARS = 64 * 1024 * 1024;
-export const SHED_BODY_TEXT = '[not stored: the history writer was overloaded when this exchange finished]';
-const RESTART_MAX_DELAY_MS = 5_000;
 /** close() waits this long for queued records before giving up on them. */
 const CLOSE_FLUSH_TIMEOUT_MS = 30_000;
 const CLOSE_EXIT_TIMEOUT_MS = 5_000;
 
-type Pending = Extract<ToWorker, { seq: number }>;
-
 export interface WriterClientOptions extends WorkerInit {
   onError: (err: Error) => void;
   onChange: (change: Change) => void;
-}
-
-/**
- * Built JavaScript (`node dist/...`, Electron) starts the .js sibling directly. Under
- * vitest the modules are TypeScript sources, and on Node 20 a worker ignores loader hooks
- * given by `--import` (ESM hooks in workers arrive in Node 22), so the .ts worker is
- * started through tsx's require hook instead, from a one-line CommonJS bootstrap.
- */
-export function workerEntry(moduleUrl: string = import.meta.url): { target: URL | string; eval: boolean } {
-  if (!moduleUrl.endsWith('.ts')) return { target: new URL('./writer-worker.js', moduleUrl), eval: false };
-  const tsx = createRequire(moduleUrl).resolve('tsx/cjs');
-  const file = fileURLToPath(new URL('./writer-worker.ts', moduleUrl));
-  return { target: `require(${JSON.stringify(tsx)}); require(${JSON.stringify(file)});`, eval: true };
-}
-
-function approxChars(message: Pending): number {
-  if (message.t !== 'add') return 64;
-  const r = message.record;
-  return 1024 + (r.originalBody?.length ?? 0) + (r.forwardedBody?.length ?? 0) + (r.responseBody?.length ?? 0) + (r.assembled?.length ?? 0);
+  onMigration?: (status: MigrationStatus, message: string) => void;
 }
 
 export class WriterClient {
@@ -61,12 +35,9 @@ export class WriterClient {
   #consecutiveFailures = 0;
   #referenced = true;
 
-  /** Unconfirmed messages by seq; Map iteration order is seq order. */
-  readonly #outbox = new Map<number, Pending>();
-  #outboxChars = 0;
-  #seq = 0;
-  readonly #flushWaiters: Array<{ upTo: number; resolve: () => void }> = [];
-  readonly #opWaiters = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  readonly #outbox = new Outbox();
+  readonly #shedder = new Shedder();
+  #migration: MigrationStatus = { state: 'idle', rowsDone: 0, rowsTotal: 0, bytesFreed: 0 };
 
   /** Set by close(): adds are refused. */
   #closed = false;
@@ -96,44 +67,23 @@ export class WriterClient {
       this.#report(new HistoryError('HISTORY_CLOSED', `History is closed; exchange ${record?.id} was not stored.`));
       return;
     }
-    const message: Pending = { t: 'add', seq: this.#seq + 1, record: this.#shedIfOverloaded(record) };
+    const shed = this.#shedder.apply(record, this.#outbox.chars);
+    if (shed.started) this.#report(new HistoryError('HISTORY_WRITE_FAILED', shed.started));
+    const message: Pending = { t: 'add', seq: this.#outbox.nextSeq(), record: shed.record };
     if (this.#worker && !this.#post(this.#worker, message)) return;
     this.#enqueue(message);
   }
 
-  #shedding = false;
-
-  #shedIfOverloaded(record: QueuedRecord): QueuedRecord {
-    if (this.#outboxChars <= SHED_BODIES_ABOVE_CHARS) {
-      this.#shedding = false;
-      return record;
-    }
-    if (!this.#shedding) {
-      this.#shedding = true;
-      this.#report(
-        new HistoryError(
-          'HISTORY_WRITE_FAILED',
-          `History writer is ${Math.round(this.#outboxChars / 1048576)} MB behind; exchanges are recorded without bodies until it catches up.`,
-        ),
-      );
-    }
-    const shed = (body: QueuedRecord['originalBody']): QueuedRecord['originalBody'] => (body === null ? null : SHED_BODY_TEXT);
-    return {
-      ...record,
-      originalBody: shed(record.originalBody),
-      forwardedBody: shed(record.forwardedBody),
-      responseBody: shed(record.responseBody),
-      assembled: null,
-      responseTruncated: record.responseBody !== null || record.responseTruncated,
-    };
+  get migrationStatus(): MigrationStatus {
+    return { ...this.#migration };
   }
 
   request(op: WriteOp): Promise<unknown> {
     if (this.#closed) return Promise.reject(new HistoryError('HISTORY_CLOSED', 'History is closed.'));
     if (op.kind === 'retention') this.#retention = op.retention;
-    const message: Pending = { t: 'op', seq: this.#seq + 1, op };
+    const message: Pending = { t: 'op', seq: this.#outbox.nextSeq(), op };
     return new Promise((resolve, reject) => {
-      this.#opWaiters.set(message.seq, { resolve, reject });
+      this.#outbox.awaitResult(message.seq, { resolve, reject });
       if (this.#worker) this.#worker.postMessage(message);
       this.#enqueue(message);
     });
@@ -148,13 +98,11 @@ export class WriterClient {
 
   /** Resolves when everything sent before the call is committed (or reported as failed). */
   flush(): Promise<void> {
-    const upTo = this.#seq;
-    if (this.#oldestPending() > upTo) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.#flushWaiters.push({ upTo, resolve });
-      this.#worker?.postMessage({ t: 'flush' } satisfies ToWorker);
-      this.#updateRef();
-    });
+    const waiting = this.#outbox.waitFor(this.#outbox.lastSeq());
+    if (waiting === null) return Promise.resolve();
+    this.#worker?.postMessage({ t: 'flush' } satisfies ToWorker);
+    this.#updateRef();
+    return waiting;
   }
 
   close(): Promise<void> {
@@ -179,37 +127,33 @@ export class WriterClient {
       clearTimeout(exitTimer);
     }
     this.#worker = null;
-    const lost = [...this.#outbox.values()].filter((m) => m.t === 'add').length;
+    const lost = this.#outbox.values().filter((m) => m.t === 'add').length;
     if (lost > 0) {
       this.#report(new HistoryError('HISTORY_WRITE_FAILED', `History closed with ${lost} exchange(s) not written.`));
     }
-    for (const waiter of this.#opWaiters.values()) waiter.reject(new HistoryError('HISTORY_CLOSED', 'History was closed.'));
-    this.#opWaiters.clear();
+    this.#outbox.rejectResults(new HistoryError('HISTORY_CLOSED', 'History was closed.'));
     this.#outbox.clear();
-    this.#outboxChars = 0;
-    for (const waiter of this.#flushWaiters.splice(0)) waiter.resolve();
   }
 
   #enqueue(message: Pending): void {
-    this.#seq = message.seq;
-    this.#outbox.set(message.seq, message);
-    this.#outboxChars += approxChars(message);
+    this.#outbox.add(message);
     this.#trimOutbox();
     this.#updateRef();
   }
 
   #trimOutbox(): void {
     if (this.#worker) return;
-    while (this.#outboxChars > MAX_OUTBOX_CHARS && this.#outbox.size > 1) this.#dropOldest();
+    while (this.#outbox.chars > MAX_OUTBOX_CHARS && this.#outbox.size > 1) this.#dropOldest();
   }
 
   #dropOldest(): void {
-    const [seq, message] = this.#outbox.entries().next().value as [number, Pending];
+    const message = this.#outbox.oldest()!;
+    const seq = message.seq;
     this.#confirm(seq, seq);
     if (message.t === 'add') {
       this.#report(new HistoryError('HISTORY_WRITE_FAILED', `History writer is not keeping up; exchange ${message.record.id} was dropped.`));
     } else {
-      this.#settleOp(seq, undefined, new HistoryError('HISTORY_WRITE_FAILED', 'History writer is not keeping up; operation dropped.'));
+      this.#outbox.settle(seq, undefined, new HistoryError('HISTORY_WRITE_FAILED', 'History writer is not keeping up; operation dropped.'));
     }
   }
 
@@ -225,41 +169,14 @@ export class WriterClient {
     }
   }
 
-  #oldestPending(): number {
-    for (const seq of this.#outbox.keys()) return seq;
-    return Infinity;
-  }
-
-  /** Removes confirmed messages `from..upTo` and wakes the flushes they were holding up. */
   #confirm(from: number, upTo: number): void {
-    for (const [seq, message] of this.#outbox) {
-      if (seq > upTo) break;
-      if (seq < from) continue;
-      this.#outbox.delete(seq);
-      this.#outboxChars -= approxChars(message);
-    }
-    const oldest = this.#oldestPending();
-    for (let i = this.#flushWaiters.length - 1; i >= 0; i--) {
-      const waiter = this.#flushWaiters[i]!;
-      if (waiter.upTo < oldest) {
-        this.#flushWaiters.splice(i, 1);
-        waiter.resolve();
-      }
-    }
+    this.#outbox.confirm(from, upTo);
     this.#updateRef();
-  }
-
-  #settleOp(seq: number, value: unknown, error?: Error): void {
-    const waiter = this.#opWaiters.get(seq);
-    if (!waiter) return;
-    this.#opWaiters.delete(seq);
-    if (error) waiter.reject(error);
-    else waiter.resolve(value);
   }
 
   /** Keep the process alive only while work is outstanding, so a host that forgets close() can still exit. */
   #updateRef(force = false): void {
-    const busy = this.#outbox.size > 0 || this.#flushWaiters.length > 0 || this.#opWaiters.size > 0;
+    const busy = this.#outbox.busy;
     if (!force && busy === this.#referenced) return;
     this.#referenced = busy;
     if (busy) this.#worker?.ref();
@@ -283,49 +200,21 @@ export class WriterClient {
   }
 
   #createWorker(): Worker {
-    const entry = workerEntry();
-    const init: WorkerInit = {
+    return startWorker({
       file: this.#options.file,
       retention: this.#retention,
       ...(this.#options.nativeBinding ? { nativeBinding: this.#options.nativeBinding } : {}),
-    };
-    // The CommonJS bootstrap must not inherit flags such as --input-type=module.
-    return new Worker(entry.target, { workerData: init, eval: entry.eval, ...(entry.eval ? { execArgv: [] } : {}) });
+    });
   }
 
-  #spawnFirst(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const worker = this.#createWorker();
-      const detach = (): void => {
-        // Only our own listeners: Worker keeps internal ones that deliver messages.
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-      };
-      const fail = (err: HistoryError): void => {
-        detach();
-        this.#closed = true;
-        this.#stopping = true;
-        void worker.terminate();
-        reject(err);
-      };
-      const onMessage = (message: FromWorker): void => {
-        if (message.t === 'ready') {
-          detach();
-          this.#adopt(worker);
-          resolve();
-        } else if (message.t === 'fatal') {
-          fail(deserializeError(message.error, 'HISTORY_OPEN_FAILED'));
-        }
-      };
-      const onError = (err: Error): void =>
-        fail(new HistoryError('HISTORY_OPEN_FAILED', `History writer failed to start: ${err.message}`, { cause: err }));
-      const onExit = (code: number): void =>
-        fail(new HistoryError('HISTORY_OPEN_FAILED', `History writer exited during start (code ${code}).`));
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.on('exit', onExit);
-    });
+  async #spawnFirst(): Promise<void> {
+    try {
+      this.#adopt(await firstStart(this.#createWorker()));
+    } catch (err) {
+      this.#closed = true;
+      this.#stopping = true;
+      throw err;
+    }
   }
 
   /** Wires a started worker and sends it everything still unconfirmed. */
@@ -336,10 +225,10 @@ export class WriterClient {
     worker.on('error', (err) => this.#onWorkerError(worker, err));
     worker.on('exit', (code) => this.#onExit(worker, code));
     this.#updateRef(true);
-    for (const message of [...this.#outbox.values()]) {
+    for (const message of this.#outbox.values()) {
       if (!this.#post(worker, message)) this.#confirm(message.seq, message.seq);
     }
-    if (this.#flushWaiters.length > 0) worker.postMessage({ t: 'flush' } satisfies ToWorker);
+    if (this.#outbox.waiting > 0) worker.postMessage({ t: 'flush' } satisfies ToWorker);
   }
 
   #onMessage(worker: Worker, message: FromWorker): void {
@@ -356,11 +245,19 @@ export class WriterClient {
         break;
       case 'result':
         this.#confirm(0, message.seq);
-        this.#settleOp(message.seq, message.value, message.error && deserializeError(message.error, 'HISTORY_WRITE_FAILED'));
+        this.#outbox.settle(message.seq, message.value, message.error && deserializeError(message.error, 'HISTORY_WRITE_FAILED'));
         for (const change of message.changes) this.#emit(change);
         break;
       case 'warning':
         this.#report(deserializeError(message.error, 'HISTORY_WRITE_FAILED'));
+        break;
+      case 'migration':
+        this.#migration = message.status;
+        try {
+          this.#options.onMigration?.(message.status, message.message);
+        } catch (err) {
+          this.#report(err instanceof Error ? err : new Error(String(err)));
+        }
         break;
       case 'fatal':
         this.#workerFailed = true;
@@ -371,14 +268,8 @@ export class WriterClient {
     }
   }
 
-  /** One report per distinct reason: a failed batch must not flood the log with 200 lines. */
   #reportFailures(failures: Array<{ id: string; message: string }>): void {
-    const byReason = new Map<string, string[]>();
-    for (const f of failures) byReason.set(f.message, [...(byReason.get(f.message) ?? []), f.id]);
-    for (const [reason, ids] of byReason) {
-      const shown = ids.slice(0, 3).join(', ') + (ids.length > 3 ? ` and ${ids.length - 3} more` : '');
-      this.#report(new HistoryError('HISTORY_WRITE_FAILED', `Exchange ${shown} not stored: ${reason}`));
-    }
+    for (const line of failureLines(failures)) this.#report(new HistoryError('HISTORY_WRITE_FAILED', line));
   }
 
   #onWorkerError(worker: Worker, err: Error): void {
@@ -396,9 +287,7 @@ export class WriterClient {
       this.#report(new HistoryError('HISTORY_WORKER_FAILED', `History writer stopped unexpectedly (exit code ${code}); restarting it.`));
     }
     this.#consecutiveFailures++;
-    // Immediate after a one-off crash; backing off when the database keeps failing to open.
-    const delay = this.#consecutiveFailures <= 1 ? 0 : Math.min(RESTART_MAX_DELAY_MS, 100 * 2 ** (this.#consecutiveFailures - 2));
-    this.#restartTimer = setTimeout(() => this.#restart(), delay);
+    this.#restartTimer = setTimeout(() => this.#restart(), restartDelay(this.#consecutiveFailures));
     if (!this.#referenced) this.#restartTimer.unref();
   }
 

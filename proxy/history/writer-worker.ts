@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError } from './errors.js';
 import type { Change, FromWorker, QueuedRecord, ToWorker, WorkerInit, WriteOp } from './protocol.js';
+import { migrationMessage, RowConverter } from './migrate-rows.js';
 import { openWriteDatabase, type Db } from './schema.js';
 import { HistoryWriter } from './writer.js';
 
@@ -108,8 +109,12 @@ function serve(db: Db, writer: HistoryWriter): void {
         try {
           // Lets SQLite refresh its planner statistics once per session, as its docs advise.
           db.pragma('optimize');
+          // The main thread's read connection is still open, so closing this one would not
+          // checkpoint, and a read-only connection cannot: without this the data folder
+          // would keep everything in the WAL file after a clean stop.
+          db.pragma('wal_checkpoint(TRUNCATE)');
         } catch {
-          // Only an optimisation; closing matters more.
+          // Only optimisations; closing matters more.
         }
         db.close();
         post({ t: 'closed' });
@@ -121,4 +126,43 @@ function serve(db: Db, writer: HistoryWriter): void {
   // Retention may have become due while the app was closed.
   prune();
   post({ t: 'ready' });
+  convertInBackground(writer);
+}
+
+/**
+ * Rows from schema 1 are converted a batch at a time; setImmediate between batches lets
+ * new records and operations (which arrive as messages) run in between.
+ */
+function convertInBackground(writer: HistoryWriter): void {
+  let converter: RowConverter;
+  try {
+    converter = new RowConverter(writer.db, writer.records);
+  } catch (err) {
+    post({ t: 'warning', error: serializeError(err) });
+    return;
+  }
+  const report = (): void => {
+    const status = converter.status;
+    post({ t: 'migration', status, message: migrationMessage(status) });
+  };
+  if (converter.status.state === 'idle') return;
+  report();
+  const step = (): void => {
+    // The connection closes when the history does; the rest waits for the next start.
+    if (!writer.db.open) return;
+    try {
+      if (converter.step() > 0) {
+        report();
+        setImmediate(step);
+        return;
+      }
+      report();
+      converter.compact();
+      report();
+    } catch (err) {
+      // A lock or a full disk: nothing is lost, the rest is converted at the next start.
+      post({ t: 'warning', error: serializeError(err) });
+    }
+  };
+  setImmediate(step);
 }

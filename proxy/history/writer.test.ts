@@ -84,9 +84,10 @@ describe('HistoryWriter', () => {
 
 describe('policies', () => {
   it('treats invalid retention limits as no limit', () => {
-    expect(normalizeRetention({ maxRows: 10, maxAgeDays: 1 })).toEqual({ maxRows: 10, maxAgeMs: 86_400_000 });
-    expect(normalizeRetention({ maxRows: 0, maxAgeDays: 0 })).toEqual({ maxRows: null, maxAgeMs: null });
-    expect(normalizeRetention({ maxRows: 1.5, maxAgeDays: Number.NaN })).toEqual({ maxRows: null, maxAgeMs: null });
+    expect(normalizeRetention({ maxRows: 10, maxAgeDays: 1 })).toEqual({ maxRows: 10, maxAgeMs: 86_400_000, maxBytes: 1024 * 1048576 });
+    expect(normalizeRetention({ maxRows: 0, maxAgeDays: 0, maxDbMb: 0 })).toEqual({ maxRows: null, maxAgeMs: null, maxBytes: null });
+    expect(normalizeRetention({ maxRows: 1.5, maxAgeDays: Number.NaN, maxDbMb: Number.NaN })).toEqual({ maxRows: null, maxAgeMs: null, maxBytes: null });
+    expect(normalizeRetention({ maxRows: 1, maxAgeDays: 1, maxDbMb: 2 }).maxBytes).toBe(2 * 1048576);
   });
 
   it('tells record errors from database errors', () => {

@@ -5,10 +5,17 @@
  */
 import type { RetentionSettings } from '../contract/types.js';
 import type { QueuedRecord } from './protocol.js';
-import { BODY_COLUMNS, ROW_COLUMNS, toFtsRow, toRow } from './rows.js';
+import { RecordWriter, type RemovedRow } from './record-writer.js';
 import type { Db } from './schema.js';
 
 const DAY_MS = 86_400_000;
+const MB = 1024 * 1024;
+export const DEFAULT_MAX_DB_MB = 1024;
+/** The size cap deletes at most this many rows per step before measuring again, and takes
+ * at most so many steps per prune: freed space can lag behind deletes (a full-text index
+ * frees its pages when it merges), and the next batch's prune continues anyway. */
+const SIZE_PRUNE_STEP_ROWS = 500;
+const SIZE_PRUNE_MAX_STEPS = 4;
 
 export interface BatchResult {
   /** Ids now stored (including ones a resend after a writer restart found already there). */
@@ -17,12 +24,26 @@ export interface BatchResult {
   failures: Array<{ id: string; message: string }>;
 }
 
-/** Invalid limits mean "no limit" rather than "delete everything". */
-export function normalizeRetention(r: RetentionSettings): { maxRows: number | null; maxAgeMs: number | null } {
+export interface Limits {
+  maxRows: number | null;
+  maxAgeMs: number | null;
+  maxBytes: number | null;
+}
+
+/** Invalid limits mean "no limit" rather than "delete everything"; an absent size cap is the default one. */
+export function normalizeRetention(r: RetentionSettings): Limits {
+  const mb = r.maxDbMb === undefined ? DEFAULT_MAX_DB_MB : r.maxDbMb;
   return {
     maxRows: Number.isInteger(r.maxRows) && r.maxRows >= 1 ? r.maxRows : null,
     maxAgeMs: Number.isFinite(r.maxAgeDays) && r.maxAgeDays > 0 ? r.maxAgeDays * DAY_MS : null,
+    maxBytes: Number.isFinite(mb) && mb > 0 ? Math.round(mb * MB) : null,
   };
+}
+
+/** How many of the oldest rows to delete when `used` bytes exceed `max`: their share of the excess, within one step. Pure. */
+export function rowsOverSize(used: number, max: number, rows: number): number {
+  if (used <= max || rows === 0) return 0;
+  return Math.min(rows, SIZE_PRUNE_STEP_ROWS, Math.max(1, Math.ceil((rows * (used - max)) / used)));
 }
 
 function errorMessage(err: unknown): string {
@@ -36,36 +57,43 @@ export function isRecordError(err: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG');
 }
 
+const REMOVED = 'RETURNING id, seq, session, original_manifest, forwarded_manifest';
+
 export class HistoryWriter {
   readonly #db: Db;
   #retention: RetentionSettings;
-  readonly #insert;
-  readonly #insertFts;
+  readonly #records: RecordWriter;
   readonly #pruneAge;
   readonly #pruneRows;
+  readonly #pruneOldest;
   readonly #deleteOne;
   readonly #deleteAll;
+  readonly #count;
 
   constructor(db: Db, retention: RetentionSettings) {
     this.#db = db;
     this.#retention = retention;
-    // A body queued as UTF-8 bytes binds as a blob; CAST makes it the same text without a copy through JS.
-    const value = (c: string): string => (BODY_COLUMNS.has(c) ? `CAST(@${c} AS TEXT)` : `@${c}`);
-    this.#insert = db.prepare<unknown[], { seq: number }>(
-      `INSERT INTO exchanges (${ROW_COLUMNS.join(', ')}) VALUES (${ROW_COLUMNS.map(value).join(', ')})
-       ON CONFLICT(id) DO NOTHING RETURNING seq`,
-    );
-    this.#insertFts = db.prepare(
-      'INSERT INTO exchanges_fts (rowid, original, forwarded, response) VALUES (@seq, @original, @forwarded, @response)',
-    );
-    this.#pruneAge = db.prepare<[number], { id: string }>('DELETE FROM exchanges WHERE started_at < ? RETURNING id');
-    this.#pruneRows = db.prepare<[number], { id: string }>(
+    this.#records = new RecordWriter(db);
+    this.#pruneAge = db.prepare<[number], RemovedRow>(`DELETE FROM exchanges WHERE started_at < ? ${REMOVED}`);
+    this.#pruneRows = db.prepare<[number], RemovedRow>(
       `DELETE FROM exchanges WHERE seq IN (
          SELECT seq FROM exchanges ORDER BY started_at DESC, seq DESC LIMIT -1 OFFSET ?
-       ) RETURNING id`,
+       ) ${REMOVED}`,
     );
-    this.#deleteOne = db.prepare<[string]>('DELETE FROM exchanges WHERE id = ?');
+    this.#pruneOldest = db.prepare<[number], RemovedRow>(
+      `DELETE FROM exchanges WHERE seq IN (SELECT seq FROM exchanges ORDER BY started_at, seq LIMIT ?) ${REMOVED}`,
+    );
+    this.#deleteOne = db.prepare<[string], RemovedRow>(`DELETE FROM exchanges WHERE id = ? ${REMOVED}`);
     this.#deleteAll = db.prepare('DELETE FROM exchanges');
+    this.#count = db.prepare<[], number>('SELECT count(*) FROM exchanges').pluck();
+  }
+
+  get db(): Db {
+    return this.#db;
+  }
+
+  get records(): RecordWriter {
+    return this.#records;
   }
 
   /** Stores a batch in one transaction. A record that fails alone is dropped and reported
@@ -75,7 +103,7 @@ export class HistoryWriter {
     const failures: BatchResult['failures'] = [];
     try {
       this.#db.transaction(() => {
-        for (const record of records) this.#insertOne(record);
+        for (const record of records) this.#records.insert(record);
       }).immediate();
       for (const record of records) ids.push(record.id);
     } catch (batchError) {
@@ -87,7 +115,7 @@ export class HistoryWriter {
       }
       for (const record of records) {
         try {
-          this.#db.transaction(() => this.#insertOne(record)).immediate();
+          this.#db.transaction(() => this.#records.insert(record)).immediate();
           ids.push(record.id);
         } catch (err) {
           failures.push({ id: String(record?.id), message: errorMessage(err) });
@@ -97,23 +125,48 @@ export class HistoryWriter {
     return { ids, failures };
   }
 
-  #insertOne(record: QueuedRecord): void {
-    const row = toRow(record);
-    const inserted = this.#insert.get(row);
-    // No row back means the id is already stored: a resend of a batch that had committed.
-    if (inserted) this.#insertFts.run({ seq: inserted.seq, ...toFtsRow(row) });
+  /** Bytes the file uses: its pages minus the free ones. */
+  usedBytes(): number {
+    const pages = this.#db.pragma('page_count', { simple: true }) as number;
+    const free = this.#db.pragma('freelist_count', { simple: true }) as number;
+    return (pages - free) * (this.#db.pragma('page_size', { simple: true }) as number);
   }
 
   /** Applies the retention limits now; returns the ids removed. */
   prune(now = Date.now()): string[] {
-    const { maxRows, maxAgeMs } = normalizeRetention(this.#retention);
-    if (maxRows === null && maxAgeMs === null) return [];
-    return this.#db.transaction(() => {
-      const pruned: string[] = [];
-      if (maxAgeMs !== null) for (const r of this.#pruneAge.all(now - maxAgeMs)) pruned.push(r.id);
-      if (maxRows !== null) for (const r of this.#pruneRows.all(maxRows)) pruned.push(r.id);
-      return pruned;
+    const { maxRows, maxAgeMs, maxBytes } = normalizeRetention(this.#retention);
+    if (maxRows === null && maxAgeMs === null && maxBytes === null) return [];
+    const pruned = this.#db.transaction(() => {
+      const removed: RemovedRow[] = [];
+      if (maxAgeMs !== null) removed.push(...this.#pruneAge.all(now - maxAgeMs));
+      if (maxRows !== null) removed.push(...this.#pruneRows.all(maxRows));
+      this.#afterRemoval(removed);
+      if (maxBytes !== null) {
+        for (let step = 0; step < SIZE_PRUNE_MAX_STEPS; step++) {
+          const n = rowsOverSize(this.usedBytes(), maxBytes, this.#count.get()!);
+          if (n === 0) break;
+          const oldest = this.#pruneOldest.all(n);
+          this.#afterRemoval(oldest);
+          removed.push(...oldest);
+          // Pages of deleted rows only count as free once given back.
+          this.vacuum();
+        }
+      }
+      return removed.map((r) => r.id);
     }).immediate();
+    if (pruned.length > 0) this.vacuum();
+    return pruned;
+  }
+
+  #afterRemoval(rows: readonly RemovedRow[]): void {
+    if (rows.length === 0) return;
+    this.#records.released(rows);
+    this.#records.sessions.recount(rows.flatMap((r) => (r.session === null ? [] : [r.session])));
+  }
+
+  /** Gives free pages back to the file system (a no-op until the file is in incremental auto-vacuum mode). */
+  vacuum(): void {
+    this.#db.pragma('incremental_vacuum');
   }
 
   setRetention(retention: RetentionSettings, now = Date.now()): string[] {
@@ -122,10 +175,23 @@ export class HistoryWriter {
   }
 
   delete(id: string): boolean {
-    return this.#deleteOne.run(id).changes > 0;
+    const removed = this.#db.transaction(() => {
+      const rows = this.#deleteOne.all(id);
+      this.#afterRemoval(rows);
+      return rows.length > 0;
+    }).immediate();
+    if (removed) this.vacuum();
+    return removed;
   }
 
   clear(): number {
-    return this.#db.transaction(() => this.#deleteAll.run().changes).immediate();
+    const n = this.#db.transaction(() => {
+      const changes = this.#deleteAll.run().changes;
+      this.#db.exec('DELETE FROM exchange_parts; DELETE FROM parts; DELETE FROM sessions;');
+      return changes;
+    }).immediate();
+    this.#records.parts.forget();
+    this.vacuum();
+    return n;
   }
 }

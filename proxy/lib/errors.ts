@@ -43,6 +43,7 @@ const ERROR_TABLE = {
   HISTORY_OPEN_FAILED: { status: 500, expose: false },
   HISTORY_WORKER_FAILED: { status: 500, expose: false },
   HISTORY_WRITE_FAILED: { status: 500, expose: false },
+  HISTORY_CORRUPT: { status: 500, expose: false },
   // The dashboard's own.
   FORBIDDEN_SENDER: { status: 403, expose: true },
   EXPORT_ABORTED: { status: 499, expose: true },

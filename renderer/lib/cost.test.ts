@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addUsage, cacheHitRatio, estimateCost, findPrice, ZERO_USAGE } from './cost.js';
-import { PRICES } from './prices.js';
+import { PRICES } from '../../proxy/contract/prices.js';
 
 describe('findPrice', () => {
   it('matches dated, aliased and platform-wrapped model ids by prefix', () => {

@@ -6,9 +6,11 @@
  * count per exchange, and the 5-minute TTL is the API's default. Estimates ignore batch
  * discounts, long-context surcharges and fast mode, which a proxied request cannot reveal.
  *
- * Keys are model id prefixes; the longest matching prefix wins (see ./cost.ts), so
+ * Keys are model id prefixes; the longest matching prefix wins (see findPrice below), so
  * `claude-opus-4` covers `claude-opus-4-20250514` while `claude-opus-4-5` covers 4.5.
  */
+import type { Usage } from './types.js';
+
 export interface ModelPrice {
   input: number;
   output: number;
@@ -51,3 +53,42 @@ export const PRICES: Readonly<Record<string, ModelPrice>> = {
   'claude-3-5-haiku': tier(0.8, 4),
   'claude-3-haiku': { input: 0.25, output: 1.25, cacheWrite: 0.3, cacheRead: 0.03 },
 };
+
+/** Characters that may follow a price key inside a model id: a date or version suffix
+ * (`-20250514`), a context variant (`[1m]`), or a Vertex version (`@20250514`). */
+const BOUNDARY = new Set(['-', '[', '@', ':']);
+
+/** Bedrock and Vertex wrap the id (`us.anthropic.claude-sonnet-4-5-...-v1:0`); the part
+ * from `claude-` on is what the price table knows. */
+function canonicalModel(model: string): string {
+  const lower = model.toLowerCase();
+  const at = lower.indexOf('claude-');
+  return at > 0 ? lower.slice(at) : lower;
+}
+
+export function findPrice(model: string | null | undefined, table: Readonly<Record<string, ModelPrice>> = PRICES): ModelPrice | null {
+  if (!model) return null;
+  const id = canonicalModel(model);
+  let best: string | null = null;
+  for (const key of Object.keys(table)) {
+    if (!id.startsWith(key)) continue;
+    const next = id.charAt(key.length);
+    if (next !== '' && !BOUNDARY.has(next)) continue;
+    if (best === null || key.length > best.length) best = key;
+  }
+  return best === null ? null : (table[best] ?? null);
+}
+
+/** USD, or null when the model is not in the price table (shown as "—", never as $0). */
+export function estimateCost(model: string | null | undefined, usage: Usage | null | undefined): number | null {
+  if (!usage) return null;
+  const price = findPrice(model);
+  if (!price) return null;
+  return (
+    (usage.input * price.input +
+      usage.output * price.output +
+      usage.cacheCreation * price.cacheWrite +
+      usage.cacheRead * price.cacheRead) /
+    1_000_000
+  );
+}

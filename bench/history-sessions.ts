@@ -1,0 +1,163 @@
+/**
+ * `npm run bench:history` (or `node dist/bench/history-sessions.js [--quick]`): the history's
+ * storage on conversation-shaped traffic, in this process, new storage side by side with
+ * schema 1's (bench/legacy-history.ts). Prints numbers; asserts nothing.
+ *
+ * - replay: 20 sessions x the fixture's 10 Claude Code turns, modifier on, through
+ *   openHistory; the data folder's size after a clean close.
+ * - workload: S concurrent sessions, each turn its parent plus a tool call and a tool
+ *   result of source-file size (different in every session and turn), the fixture's
+ *   tools and system prompt; bytes on disk per 1000 turns.
+ * - long session: writer CPU per turn (process CPU time of the write, median of 5 turns) at
+ *   turns 10, 100 and 500 of one session.
+ * - scale: that session among ~100 000 stored turns; listSessions' first page and
+ *   getSession of the 500-turn session, on a read-only connection.
+ * The machine may be shared: CPU times and latencies are indicative, sizes are exact.
+ */
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { answerFor, loadFixture } from '../proxy/history/fixtures.js';
+import { openHistory, type QueuedRecord } from '../proxy/history/index.js';
+import { openReadDatabase, openWriteDatabase } from '../proxy/history/schema.js';
+import { SessionReader } from '../proxy/history/session-reader.js';
+import { makeRecord } from '../proxy/history/testing.js';
+import { HistoryWriter } from '../proxy/history/writer.js';
+import { applyModifier } from '../proxy/modifier/modifier.js';
+import { BENCH_MODIFIER } from './addendum.js';
+import { rng, sourceFile } from './bodies.js';
+import { LegacyHistory } from './legacy-history.js';
+
+const quick = process.argv.includes('--quick');
+const fixture = loadFixture('claude-code-2.1.197-session.jsonl');
+const base = JSON.parse(fixture[fixture.length - 1]!.body) as { messages: unknown[]; [k: string]: unknown };
+
+const tempData = (): string => mkdtempSync(join(tmpdir(), 'addendum-hbench-'));
+const folderBytes = (dir: string): number => readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+const mb = (n: number): string => `${(n / 1048576).toFixed(2)} MB`;
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function record(id: string, startedAt: number, session: string, body: string, response: string): QueuedRecord {
+  const forwarded = JSON.stringify(applyModifier(JSON.parse(body) as unknown, BENCH_MODIFIER).body);
+  return {
+    ...makeRecord({ id, startedAt, model: 'claude-opus-4-8', userAgent: 'claude-cli/2.1.197 (external, sdk-cli)' }),
+    requestHeaders: { ...fixture[0]!.headers, 'x-claude-code-session-id': session },
+    originalBody: Buffer.from(body),
+    forwardedBody: Buffer.from(forwarded),
+    modified: forwarded !== body,
+    responseBody: Buffer.from(response),
+  };
+}
+
+async function replay(): Promise<void> {
+  const records: QueuedRecord[] = [];
+  for (let s = 0; s < 20; s++) {
+    fixture.forEach((req, i) => records.push(record(`r${s}-${i}`, Date.now() - 3_600_000 + s * 10_000 + i, `replay-${s}`, req.body, answerFor(fixture[i + 1]))));
+  }
+  const sent = records.reduce((n, r) => n + (r.originalBody as Buffer).length, 0);
+  const dir = tempData();
+  const errors: string[] = [];
+  const history = await openHistory({ dataDir: dir, retention: { maxRows: 10_000, maxAgeDays: 30 }, onError: (e) => errors.push(e.message) });
+  for (const r of records) history.add(r);
+  await history.flush();
+  const stored = (await history.list({ limit: 500 })).items.length;
+  await history.close();
+  const legacyDir = tempData();
+  const legacy = new LegacyHistory(join(legacyDir, 'history.sqlite'));
+  legacy.insertBatch(records);
+  legacy.close();
+  console.log(`replay: 20 sessions x ${fixture.length} turns, ${mb(sent)} of request bodies sent, ${stored} rows stored, ${errors.length} errors`);
+  console.log(`  data folder after close: new ${mb(folderBytes(dir))}, schema 1 ${mb(folderBytes(legacyDir))} (target <= 1 MB)`);
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(legacyDir, { recursive: true, force: true });
+}
+
+/** Turn `t` of session `s`: the fixture's last request plus t (tool call, tool result) pairs. */
+function growingBody(messages: unknown[], s: number, t: number): string {
+  const next = rng(s * 100_003 + t);
+  const id = `toolu_${s}_${t}`;
+  messages.splice(messages.length - 1, 0,
+    { role: 'assistant', content: [{ type: 'tool_use', id, name: 'Read', input: { file_path: `/home/dev/project/src/f${s}_${t}.ts` } }] },
+    { role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content: sourceFile(next, 120) }] });
+  return JSON.stringify({ ...base, messages });
+}
+
+function workload(sessions: number, turns: number): void {
+  const dir = tempData();
+  const db = openWriteDatabase(join(dir, 'history.sqlite'));
+  const writer = new HistoryWriter(db, { maxRows: 1_000_000, maxAgeDays: 0 });
+  const legacy = new LegacyHistory(join(dir, 'legacy.sqlite'));
+  const convs = Array.from({ length: sessions }, () => [...base.messages]);
+  for (let t = 0; t < turns; t++) {
+    const batch = convs.map((m, s) => record(`w${s}-${t}`, 1_700_000_000_000 + t * 100 + s, `work-${s}`, growingBody(m, s, t), answerFor(undefined)));
+    writer.insertBatch(batch);
+    legacy.insertBatch(batch);
+  }
+  db.close();
+  legacy.close();
+  const n = sessions * turns;
+  const per = (file: string): string => mb((statSync(join(dir, file)).size * 1000) / n);
+  console.log(`workload: ${sessions} concurrent sessions x ${turns} turns`);
+  console.log(`  bytes on disk per 1000 turns: new ${per('history.sqlite')}, schema 1 ${per('legacy.sqlite')}`);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function longSessionAndScale(turns: number, bulkTurns: number): void {
+  const dir = tempData();
+  const file = join(dir, 'history.sqlite');
+  const db = openWriteDatabase(file);
+  const writer = new HistoryWriter(db, { maxRows: 1_000_000, maxAgeDays: 0 });
+  const legacy = new LegacyHistory(join(dir, 'legacy.sqlite'));
+  const marks = [10, 100, 500].filter((m) => m <= turns);
+  const cpu: Record<number, number[]> = {};
+  const legacyCpu: Record<number, number[]> = {};
+  const messages = [...base.messages];
+  for (let t = 1; t <= turns; t++) {
+    const r = record(`long-${t}`, 1_600_000_000_000 + t, 'long', growingBody(messages, 0, t), answerFor(undefined));
+    const near = marks.find((m) => Math.abs(m - t) <= 2);
+    const before = process.cpuUsage();
+    writer.insertBatch([r]);
+    const used = process.cpuUsage(before);
+    if (near !== undefined) {
+      (cpu[near] ??= []).push((used.user + used.system) / 1000);
+      const l0 = process.cpuUsage();
+      legacy.insertBatch([r]);
+      const l = process.cpuUsage(l0);
+      (legacyCpu[near] ??= []).push((l.user + l.system) / 1000);
+    }
+  }
+  legacy.close();
+  console.log(`long session: writer CPU per turn (ms, median of 5 turns), body size grows ~${mb(Buffer.byteLength(growingBody([...base.messages], 0, 0)))} + ~6 KB per turn`);
+  for (const m of marks) console.log(`  turn ${m}: new ${median(cpu[m]!).toFixed(2)} ms, schema 1 ${median(legacyCpu[m]!).toFixed(2)} ms (target <= 0.3 ms at 500)`);
+
+  // Many short sessions around it: the fixture's turns with a session id each.
+  const perSession = fixture.length;
+  let added = turns;
+  for (let s = 0; added < bulkTurns; s++) {
+    const batch = fixture.map((req, i) => record(`b${s}-${i}`, 1_650_000_000_000 + s * 100 + i, `bulk-${s}`, req.body, answerFor(fixture[i + 1])));
+    writer.insertBatch(batch);
+    added += perSession;
+  }
+  db.close();
+  const read = openReadDatabase(file);
+  const sessions = new SessionReader(read);
+  const time = (f: () => unknown): number => {
+    const times: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const t0 = process.hrtime.bigint();
+      f();
+      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    return median(times);
+  };
+  const page = time(() => sessions.list({}));
+  const long = time(() => sessions.get('h:long'));
+  console.log(`scale: ${added} stored turns, file ${mb(statSync(file).size)}`);
+  console.log(`  listSessions first page: ${page.toFixed(2)} ms (target <= 10 ms); getSession of the ${turns}-turn session: ${long.toFixed(2)} ms (target <= 50 ms)`);
+  read.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+await replay();
+workload(quick ? 4 : 8, quick ? 25 : 50);
+longSessionAndScale(quick ? 100 : 500, quick ? 10_000 : 100_000);

@@ -1,0 +1,45 @@
+/**
+ * Backlog policy: past a size, new rows are still written but without their bodies, so
+ * memory stays bounded while the history keeps every exchange's timings, status and usage.
+ */
+import type { QueuedRecord } from './protocol.js';
+
+/** Past this backlog (the writer is slower than traffic, e.g. a burst of 100 KB prompts), bodies are shed. */
+export const SHED_BODIES_ABOVE_CHARS = 64 * 1024 * 1024;
+export const SHED_BODY_TEXT = '[not stored: the history writer was overloaded when this exchange finished]';
+
+/** What a queued record costs in the backlog: its bodies and a fixed share for the rest. */
+export function recordChars(r: QueuedRecord): number {
+  return 1024 + (r.originalBody?.length ?? 0) + (r.forwardedBody?.length ?? 0) + (r.responseBody?.length ?? 0) + (r.assembled?.length ?? 0);
+}
+
+/** The record as stored under overload: placeholders instead of bodies. Pure. */
+export function withoutBodies(record: QueuedRecord): QueuedRecord {
+  const shed = (body: QueuedRecord['originalBody']): QueuedRecord['originalBody'] => (body === null ? null : SHED_BODY_TEXT);
+  return {
+    ...record,
+    originalBody: shed(record.originalBody),
+    forwardedBody: shed(record.forwardedBody),
+    responseBody: shed(record.responseBody),
+    assembled: null,
+    responseTruncated: record.responseBody !== null || record.responseTruncated,
+  };
+}
+
+/** Remembers whether shedding is on, so the switch is reported once per overload. */
+export class Shedder {
+  #on = false;
+
+  /** Returns the record to send and, when shedding just started, the message to report. */
+  apply(record: QueuedRecord, backlogChars: number): { record: QueuedRecord; started: string | null } {
+    if (backlogChars <= SHED_BODIES_ABOVE_CHARS) {
+      this.#on = false;
+      return { record, started: null };
+    }
+    const started = this.#on
+      ? null
+      : `History writer is ${Math.round(backlogChars / 1048576)} MB behind; exchanges are recorded without bodies until it catches up.`;
+    this.#on = true;
+    return { record: withoutBodies(record), started };
+  }
+}
