@@ -148,7 +148,7 @@ describe('npm run serve (proxy/cli/main.ts)', () => {
   });
 
   it.each([
-    [{ ADDENDUM_PORT: 'eighty' }, [], /^addendum: port must be an integer/],
+    [{ ADDENDUM_PORT: 'eighty' }, [], /^addendum: port must be a whole number/],
     [{ ANTHROPIC_API_URL: 'ftp://x' }, [], /^addendum: upstream URL must start with http:\/\/ or https:\/\//],
     [{}, ['--nope'], /^addendum: .*--nope.*see --help/],
   ])('fails with one clear line on bad config %j %j', async (extra, args, message) => {

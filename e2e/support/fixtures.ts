@@ -16,6 +16,8 @@ interface Fixtures {
   fake: FakeUpstream;
   /** Settings the server starts with (override per test with `test.use`). */
   initialSettings: Partial<StoredSettings>;
+  /** Environment the server starts with (override per test with `test.use`). */
+  serverEnv: Record<string, string>;
   server: HeadlessServer;
   sdk: Anthropic;
   /** The dashboard, opened through the printed link. */
@@ -29,8 +31,9 @@ export const test = base.extend<Fixtures>({
     await fake.close();
   },
   initialSettings: [{}, { option: true }],
-  server: async ({ fake, initialSettings }, use, testInfo) => {
-    const server = await startHeadless({ upstreamUrl: fake.url, settings: initialSettings });
+  serverEnv: [{}, { option: true }],
+  server: async ({ fake, initialSettings, serverEnv }, use, testInfo) => {
+    const server = await startHeadless({ upstreamUrl: fake.url, settings: initialSettings, env: serverEnv });
     await use(server);
     await server.stop();
     await testInfo.attach('server-output', { body: server.output(), contentType: 'text/plain' });

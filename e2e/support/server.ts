@@ -51,6 +51,8 @@ export async function startHeadless(options: {
   upstreamUrl: string;
   settings?: Partial<StoredSettings>;
   args?: string[];
+  /** ADDENDUM_* / ANTHROPIC_* variables the run starts with (the test's own are never passed). */
+  env?: Record<string, string>;
 }): Promise<HeadlessServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'addendum-e2e-'));
   const proxyPort = await freePort();
@@ -61,7 +63,7 @@ export async function startHeadless(options: {
   const child: ChildProcess = spawn(
     process.execPath,
     [CLI_PATH, '--data-dir', dataDir, '--upstream', options.upstreamUrl, '--dashboard-port', '0', ...(options.args ?? [])],
-    { cwd: REPO_ROOT, env: cleanEnv({ ADDENDUM_CONTROL_TOKEN: token }), stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: REPO_ROOT, env: cleanEnv({ ...options.env, ADDENDUM_CONTROL_TOKEN: token }), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (s: string) => (output += s));

@@ -22,8 +22,8 @@ export interface PublicSettings {
   modifierText: string;
   modifierEnabled: boolean;
   retention: RetentionSettings;
-  /** Keys whose value this run takes from a CLI flag or environment variable; editing them
-   * saves to the settings file but has no effect until the override is gone. */
+  /** Keys whose value this run still takes from the CLI flag or environment variable it
+   * started with; a change made in the UI replaces it at once (and is saved). */
   overridden: Array<keyof SettingsPatch>;
 }
 

@@ -83,15 +83,21 @@ describe('host with a real proxy', () => {
     expect(store.saved).toHaveLength(2);
   });
 
-  it('saves a change to an overridden value but keeps the override in force', async () => {
+  it('starts with the flags, and a UI change replaces a flag value at once and is saved', async () => {
     const store = memoryStore();
-    host = await createHost({ baseConfig: base, overrides: { port: 0, upstreamUrl: fake.url, modifierText: 'flag text' }, store });
-    const s = await host.api.updateSettings({ modifierText: 'file text', port: 9999 });
-    expect(store.saved.at(-1)).toMatchObject({ modifierText: 'file text', port: 9999 });
-    expect(s.modifierText).toBe('flag text');
-    expect(s.port).toBe(0);
-    expect(s.overridden).toEqual(['upstreamUrl', 'port', 'modifierText']);
-    expect(host.proxy.config().modifierText).toBe('flag text');
+    const overrides = { port: 0, upstreamUrl: fake.url, modifierText: 'flag text', modifierEnabled: true, retention: { maxRows: 5, maxAgeDays: 2 } };
+    host = await createHost({ baseConfig: base, overrides, store });
+    expect(host.proxy.config()).toMatchObject({ modifierText: 'flag text', retention: { maxRows: 5, maxAgeDays: 2 } });
+    const s = await host.api.updateSettings({ modifierText: 'UI text', retention: { maxRows: 50 } });
+    expect(store.saved.at(-1)).toMatchObject({ modifierText: 'UI text', retention: { maxRows: 50 } });
+    expect(s.modifierText).toBe('UI text');
+    expect(s.retention).toEqual({ maxRows: 50, maxAgeDays: 2 });
+    // Where each value comes from: still the flags for what the UI did not touch.
+    expect(s.overridden).toEqual(['upstreamUrl', 'port', 'modifierEnabled', 'retention']);
+    expect(host.proxy.config()).toMatchObject({ modifierText: 'UI text', retention: { maxRows: 50, maxAgeDays: 2 } });
+    const status = await host.api.startProxy();
+    await (await send(status.baseUrl!)).text();
+    expect(fake.last().json.messages[0].content).toBe('HelloUI text');
   });
 
   it('stops (port refuses connections) and starts again', async () => {

@@ -24,6 +24,7 @@ import {
   applyPatch,
   effectiveConfig,
   overriddenKeys,
+  releaseOverrides,
   toPublicSettings,
   withOverrides,
   type SettingKey,
@@ -41,7 +42,8 @@ export type HostApi = HostOperations & {
 
 export interface HostOptions {
   baseConfig: ProxyConfig;
-  /** CLI flags and environment: they win over the settings file for this run. */
+  /** CLI flags and environment: the values this run starts with, over the settings file,
+   * until the UI changes them. */
   overrides: Partial<ProxyConfig>;
   store: SettingsStore;
   consoleLog?: boolean;
@@ -74,9 +76,10 @@ function settingsConfig(s: StoredSettings): Partial<ProxyConfig> {
 const BATCHING: BatcherOptions = { intervalMs: 100, maxBatch: 500, maxQueued: 20_000 };
 
 export async function createHost(options: HostOptions): Promise<Host> {
-  const { store, overrides } = options;
+  const { store } = options;
   let stored = store.load();
-  const overridden: SettingKey[] = overriddenKeys(overrides);
+  // Flags and environment are the values the run starts with; a UI change replaces them.
+  let overrides: Partial<ProxyConfig> = options.overrides;
   const proxy = await createProxy(effectiveConfig(options.baseConfig, stored, overrides), {
     ...options.proxyDeps,
     consoleLog: options.consoleLog ?? false,
@@ -99,7 +102,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     return run;
   };
 
-  const publicSettings = (): PublicSettings => toPublicSettings(withOverrides(stored, overrides), overridden);
+  const publicSettings = (): PublicSettings => toPublicSettings(withOverrides(stored, overrides), overriddenKeys(overrides));
 
   const operations: HostOperations = {
     getStatus: async () => proxy.status(),
@@ -111,6 +114,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
         const next = applyPatch(stored, patch);
         store.save(next);
         stored = next;
+        overrides = releaseOverrides(overrides, patch);
         proxy.update(settingsConfig(withOverrides(stored, overrides)));
         return publicSettings();
       }),

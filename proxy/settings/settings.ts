@@ -183,6 +183,27 @@ export function overriddenKeys(overrides: Partial<ProxyConfig>): SettingKey[] {
   return SETTING_KEYS.filter((key) => overrides[key] !== undefined);
 }
 
+/**
+ * What a UI change does to the values a run started with: each key the patch sets stops
+ * coming from its flag or variable, so the change applies at once. Returns the overrides
+ * still in force (the input is left alone).
+ */
+export function releaseOverrides(overrides: Partial<ProxyConfig>, patch: SettingsPatch): Partial<ProxyConfig> {
+  const next: Partial<ProxyConfig> = { ...overrides };
+  for (const key of SETTING_KEYS) {
+    if (patch[key] === undefined) continue;
+    if (key !== 'retention' || !next.retention) {
+      delete next[key];
+      continue;
+    }
+    const kept = { ...next.retention };
+    for (const part of Object.keys(patch.retention ?? {}) as Array<keyof RetentionSettings>) delete kept[part];
+    if (Object.keys(kept).length > 0) next.retention = kept;
+    else delete next.retention;
+  }
+  return next;
+}
+
 /** The settings in force this run: stored values, with overrides on top. */
 export function withOverrides(stored: StoredSettings, overrides: Partial<ProxyConfig>): StoredSettings {
   const pick = <K extends SettingKey>(key: K): StoredSettings[K] =>

@@ -1,6 +1,6 @@
 import type { SettingsPatch } from '../../proxy/contract/operations.js';
 
-/** Where a fixed value comes from, as `npm run serve --help` names it. */
+/** Where a value the run started with comes from, as `npm run serve --help` names it. */
 const SOURCES: Record<keyof SettingsPatch, string> = {
   apiKey: 'ANTHROPIC_API_KEY',
   upstreamUrl: '--upstream or ANTHROPIC_API_URL',
@@ -11,7 +11,7 @@ const SOURCES: Record<keyof SettingsPatch, string> = {
 };
 
 export function overrideNote(key: keyof SettingsPatch): string {
-  return `Fixed for this run: set by ${SOURCES[key]}. Saving updates the settings file; it takes effect once the override is gone.`;
+  return `This run started with the value set by ${SOURCES[key]}. A change saved here applies at once and is kept in the settings file.`;
 }
 
 export function isOverridden(overridden: readonly string[] | undefined, key: keyof SettingsPatch): boolean {

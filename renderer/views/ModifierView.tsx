@@ -30,7 +30,9 @@ function ModifierEditor({ initial }: { initial: PublicSettings }) {
   const hintId = useId();
   const dirty = text !== saved.text || enabled !== saved.enabled;
   const preview = useMemo(() => previewModifier(sample, text, enabled), [sample, text, enabled]);
-  const overridden = isOverridden(initial.overridden, 'modifierText') || isOverridden(initial.overridden, 'modifierEnabled');
+  const fromFlag = (s: PublicSettings): boolean => isOverridden(s.overridden, 'modifierText') || isOverridden(s.overridden, 'modifierEnabled');
+  // Where the text comes from changes on save: from then on it is the dashboard's.
+  const [overridden, setOverridden] = useState(() => fromFlag(initial));
 
   useEffect(() => {
     if (dirty && save.kind === 'saved') setSave({ kind: 'idle' });
@@ -43,6 +45,7 @@ function ModifierEditor({ initial }: { initial: PublicSettings }) {
       setSaved({ text: next.modifierText, enabled: next.modifierEnabled });
       setText(next.modifierText);
       setEnabled(next.modifierEnabled);
+      setOverridden(fromFlag(next));
       setSave({ kind: 'saved', at: Date.now() });
     } catch (err) {
       setSave({ kind: 'error', message: errorMessage(err) });
