@@ -7,9 +7,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ProxyStatus } from '../proxy/contract/types.js';
+import { electronNativeBinding } from '../scripts/electron-native.mjs';
 import type { IpcReply } from './ipc.js';
 import type { TraySnapshot } from './tray.js';
 
@@ -129,6 +131,16 @@ const fake = vi.hoisted(() => {
 
 vi.mock('electron', () => ({ ...fake.electron, default: fake.electron }));
 
+/** Under Node the history cannot load better-sqlite3's Electron build: the Node build stands in. */
+const nativeStandIn = vi.hoisted(() => ({ path: null as string | null }));
+vi.mock('./paths.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('./paths.js')>();
+  return {
+    ...real,
+    appPaths: (root: string) => ({ ...real.appPaths(root), ...(nativeStandIn.path ? { nativeBinding: nativeStandIn.path } : {}) }),
+  };
+});
+
 const KEY = 'sk-ant-api03-0123456789abcdef-TAIL';
 let dataDir: string;
 let ownPage: string;
@@ -155,6 +167,7 @@ function httpStatus(baseUrl: string): Promise<number> {
 }
 
 beforeAll(async () => {
+  nativeStandIn.path = createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node');
   dataDir = mkdtempSync(join(tmpdir(), 'addendum-main-boot-'));
   vi.stubEnv('ADDENDUM_DATA_DIR', dataDir);
   vi.stubEnv('ADDENDUM_PORT', '0');
@@ -274,12 +287,13 @@ describe('desktop shell start failures', () => {
   });
 
   it('reports a history that cannot load in a dialog, with the fix when the Electron build is missing', async () => {
-    // In development the history needs build/electron-native; under Node either it is
+    // Without the stand-in the history needs build/electron-native; under Node either it is
     // missing (the usual case here) or it is built for Electron's ABI and fails to load.
-    const devBinary = fileURLToPath(new URL('../build/electron-native/better_sqlite3.node', import.meta.url));
+    const devBinary = electronNativeBinding(fileURLToPath(new URL('..', import.meta.url)));
     await relaunch(() => {
       vi.stubEnv('ADDENDUM_PORT', '0');
       fake.electron.app.isPackaged = false;
+      nativeStandIn.path = null;
     });
     await vi.waitFor(() => expect(fake.exits).toEqual([1]), { timeout: 10_000 });
     expect(fake.errorBoxes).toHaveLength(1);

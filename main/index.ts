@@ -50,7 +50,7 @@ function setupSecurity(): void {
 }
 
 async function setupHost(config: DesktopConfig): Promise<Host> {
-  const binding = chooseNativeBinding({ isPackaged: app.isPackaged, devNativeBinding: paths.devNativeBinding, exists: existsSync });
+  const binding = chooseNativeBinding({ isPackaged: app.isPackaged, nativeBinding: paths.nativeBinding, exists: existsSync });
   if (!binding.ok) throw new Error(binding.problem);
   const store = createElectronSettingsStore({ dir: config.dataDir, safeStorage });
   return createHost({
@@ -59,7 +59,7 @@ async function setupHost(config: DesktopConfig): Promise<Host> {
     store,
     // Log lines reach the dashboard either way; a terminal only exists in development.
     consoleLog: !app.isPackaged,
-    proxyDeps: binding.path ? { nativeBinding: binding.path } : {},
+    proxyDeps: { nativeBinding: binding.path },
   });
 }
 
