@@ -110,6 +110,7 @@ test('the tray shows the running proxy', async () => {
   const tray = await trayState();
   expect(tray?.icon).toMatch(/^tray-running/);
   expect(tray?.menu).toContain('Stop proxy');
+  expect(tray?.menu).toContain('Launch at login');
 });
 
 test('a request through the proxy shows up in Live', async () => {
@@ -119,6 +120,7 @@ test('a request through the proxy shows up in Live', async () => {
   await sdk.messages.create({ model: MODEL, max_tokens: 32, messages: [{ role: 'user', content: 'Hello from Electron' }] });
   await window.getByRole('tab', { name: 'Live', exact: true }).click();
   await expect(window.getByTestId('live-row').first()).toContainText('/v1/messages');
+  await expect.poll(async () => (await trayState())?.tooltip).toContain('1 request today');
 });
 
 test('stopping from the dashboard updates the tray', async () => {

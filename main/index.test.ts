@@ -26,7 +26,8 @@ const fake = vi.hoisted(() => {
     visible: boolean;
     emit: (name: string, ...args: unknown[]) => void;
   }> = [];
-  const trays: Array<{ tooltip: string; image: { path: string } }> = [];
+  const trays: Array<{ tooltip: string; image: { path: string }; menu: { template: Array<{ id?: string; checked?: boolean; click?: () => void }> } | null }> = [];
+  const loginItems: Array<{ openAtLogin: boolean }> = [];
   let readyResolve: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (readyResolve = resolve));
   const paths: Record<string, string> = { appData: '/nonexistent-appdata' };
@@ -78,6 +79,7 @@ const fake = vi.hoisted(() => {
 
   class Tray {
     tooltip = '';
+    menu: (typeof trays)[number]['menu'] = null;
     constructor(public image: { path: string }) {
       trays.push(this);
     }
@@ -87,7 +89,9 @@ const fake = vi.hoisted(() => {
     setToolTip(text: string) {
       this.tooltip = text;
     }
-    setContextMenu() {}
+    setContextMenu(menu: (typeof trays)[number]['menu']) {
+      this.menu = menu;
+    }
     on() {}
     destroy() {}
   }
@@ -96,6 +100,9 @@ const fake = vi.hoisted(() => {
     app: {
       isPackaged: true,
       isReady: () => true,
+      getVersion: () => '0.1.0',
+      getLoginItemSettings: () => ({ openAtLogin: false, wasOpenedAtLogin: false }),
+      setLoginItemSettings: (settings: { openAtLogin: boolean }) => loginItems.push(settings),
       getPath: (name: string) => paths[name] ?? `/nonexistent-${name}`,
       setPath: (name: string, value: string) => (paths[name] = value),
       requestSingleInstanceLock: () => true,
@@ -114,6 +121,7 @@ const fake = vi.hoisted(() => {
     clipboard: { writeText: (text: string) => clipboardWrites.push(text) },
     dialog: { showErrorBox: (title: string, text: string) => errorBoxes.push([title, text]) },
     ipcMain: {
+      on: () => undefined,
       handle: (channel: string, fn: Handler) => ipcHandlers.set(channel, fn),
       removeHandler: (channel: string) => ipcHandlers.delete(channel),
     },
@@ -126,7 +134,7 @@ const fake = vi.hoisted(() => {
     session: { defaultSession: { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn() } },
     shell: { openExternal: vi.fn(async () => undefined) },
   };
-  return { electron, appHandlers, ipcHandlers, windows, trays, readyResolve: () => readyResolve(), paths, exits, clipboardWrites, errorBoxes };
+  return { electron, appHandlers, ipcHandlers, windows, trays, loginItems, readyResolve: () => readyResolve(), paths, exits, clipboardWrites, errorBoxes };
 });
 
 vi.mock('electron', () => ({ ...fake.electron, default: fake.electron }));
@@ -175,6 +183,8 @@ beforeAll(async () => {
   vi.stubEnv('ANTHROPIC_API_URL', 'http://127.0.0.1:9');
   vi.stubEnv('ANTHROPIC_API_KEY', '');
   vi.stubEnv('ADDENDUM_E2E', '1');
+  // Launch at login on Linux writes an XDG autostart entry: into the test's folder.
+  vi.stubEnv('XDG_CONFIG_HOME', join(dataDir, 'xdg-config'));
   await import('./index.js');
   fake.readyResolve();
   await vi.waitFor(() => expect(trayState()?.icon).toBe('tray-running.png'), { timeout: 15_000 });
@@ -240,10 +250,29 @@ describe('desktop shell boot', () => {
     await invoke('updateSettings', { modifierText: 'Be brief.', modifierEnabled: true });
     await vi.waitFor(() => expect(trayState()?.tooltip).toContain('appending text'));
     await invoke('stopProxy');
-    await vi.waitFor(() => expect(trayState()).toMatchObject({ icon: 'tray-stopped.png', tooltip: 'Addendum: Stopped' }));
+    // One request (the refused one above) is in today's history.
+    await vi.waitFor(() => expect(trayState()).toMatchObject({ icon: 'tray-stopped.png', tooltip: 'Addendum: Stopped, 1 request today' }));
     expect(trayState()?.menu).toContain('Start proxy');
     await invoke('startProxy');
     await vi.waitFor(() => expect(trayState()?.icon).toBe('tray-running.png'));
+  });
+
+  it('turns launch at login on and off from the tray, remembering it in the settings file', async () => {
+    const autostart = join(dataDir, 'xdg-config', 'autostart', 'addendum.desktop');
+    const menuItem = () => fake.trays[0]!.menu!.template.find((m) => m.id === 'launch-at-login')!;
+    expect(menuItem().checked).toBe(false);
+    expect(existsSync(autostart)).toBe(false);
+
+    menuItem().click!();
+    await vi.waitFor(() => expect(menuItem().checked).toBe(true));
+    if (process.platform === 'linux') expect(readFileSync(autostart, 'utf8')).toMatch(/^Exec=.* --hidden$/m);
+    else expect(fake.loginItems.at(-1)).toMatchObject({ openAtLogin: true });
+    expect(JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8'))).toMatchObject({ launchAtLogin: true });
+
+    menuItem().click!();
+    await vi.waitFor(() => expect(menuItem().checked).toBe(false));
+    if (process.platform === 'linux') expect(existsSync(autostart)).toBe(false);
+    expect(JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8'))).toMatchObject({ launchAtLogin: false });
   });
 
   it('hides the window on close while running', () => {

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { defaultSettings } from '../proxy/settings/settings.js';
 import type { StoredSettings } from '../proxy/settings/types.js';
 import {
@@ -14,6 +14,15 @@ import {
   toDisk,
   type SafeStorageLike,
 } from './settings-store.js';
+
+// electron-store imports `electron` and asks the main process for userData and the app's version.
+vi.mock('electron', () => {
+  const electron = {
+    app: { getPath: () => '/nonexistent-userData', getVersion: () => '0.1.0' },
+    ipcMain: { on: () => undefined },
+  };
+  return { ...electron, default: electron };
+});
 
 /** Reversible but visibly not plaintext, like the real thing. */
 function fakeSafeStorage(options: { available?: boolean; backend?: string; failDecrypt?: boolean } = {}): SafeStorageLike {
@@ -142,9 +151,44 @@ describe('createElectronSettingsStore', () => {
     expect(noKeyring.load().port).toBe(9200);
   });
 
-  it('loads defaults from a file that is not JSON', () => {
+  it('sets a file that is not JSON aside, keeps it, and starts from defaults', () => {
     writeFileSync(join(dir, 'settings.json'), '{ not json');
-    const store = createElectronSettingsStore({ dir, safeStorage: fakeSafeStorage(), platform: 'linux' });
+    const store = createElectronSettingsStore({ dir, safeStorage: fakeSafeStorage(), platform: 'linux', now: () => 1234 });
+    expect(store.setAside).toBe(join(dir, 'settings.json.damaged-1234'));
+    expect(readFileSync(store.setAside!, 'utf8')).toBe('{ not json');
     expect(store.load()).toEqual(defaultSettings());
+    store.save({ ...defaultSettings(), port: 9300 });
+    expect(createElectronSettingsStore({ dir, safeStorage: fakeSafeStorage() }).load().port).toBe(9300);
+  });
+
+  it('sets aside a file that breaks the schema', () => {
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ version: 1, port: 'eighty', modifierText: 'kept aside' }));
+    const store = createElectronSettingsStore({ dir, safeStorage: fakeSafeStorage(), platform: 'linux', now: () => 99 });
+    expect(store.setAside).toBe(join(dir, 'settings.json.damaged-99'));
+    expect(JSON.parse(readFileSync(store.setAside!, 'utf8'))).toMatchObject({ modifierText: 'kept aside' });
+    expect(store.load()).toEqual(defaultSettings());
+  });
+
+  it('sets aside a file damaged while the app runs, on the next read', () => {
+    const store = createElectronSettingsStore({ dir, safeStorage: fakeSafeStorage(), platform: 'linux', now: () => 7 });
+    store.save({ ...defaultSettings(), port: 9400 });
+    expect(store.setAside).toBeNull();
+    writeFileSync(store.location, '{"port": 94');
+    expect(store.load()).toEqual(defaultSettings());
+    expect(readdirSync(dir)).toContain('settings.json.damaged-7');
+    expect(existsSync(store.location)).toBe(false);
+  });
+
+  it('keeps launch at login, off by default, across saves of the shared settings', () => {
+    const store = createElectronSettingsStore({ dir, safeStorage: fakeSafeStorage(), platform: 'linux' });
+    expect(store.launchAtLogin()).toBe(false);
+    store.save({ ...defaultSettings(), port: 9500 });
+    store.setLaunchAtLogin(true);
+    store.save({ ...defaultSettings(), port: 9600 });
+    const reopened = createElectronSettingsStore({ dir, safeStorage: fakeSafeStorage(), platform: 'linux' });
+    expect(reopened.launchAtLogin()).toBe(true);
+    expect(reopened.load().port).toBe(9600);
+    reopened.setLaunchAtLogin(false);
+    expect(JSON.parse(readFileSync(reopened.location, 'utf8'))).toMatchObject({ launchAtLogin: false, port: 9600 });
   });
 });
