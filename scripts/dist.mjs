@@ -27,9 +27,8 @@ export function distArchs(platform, arch) {
   return platform === 'darwin' ? ['x64', 'arm64'] : [arch];
 }
 
-/** Where electron-builder leaves the unpacked app of one target, and its resources folder. */
-function resourcesDir(platform, arch) {
-  const out = join(ROOT, 'out', 'desktop');
+/** The resources folder of the unpacked app electron-builder leaves in `out` for one target. */
+export function resourcesDir(out, platform, arch) {
   if (platform === 'darwin') return join(out, arch === 'x64' ? 'mac' : `mac-${arch}`, 'Addendum.app', 'Contents', 'Resources');
   const suffix = arch === 'x64' ? '' : `-${arch}`;
   return join(out, `${platform === 'win32' ? 'win' : 'linux'}${suffix}-unpacked`, 'resources');
@@ -59,7 +58,7 @@ async function main() {
   const devDependencies = Object.keys(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).devDependencies);
   let failed = false;
   for (const arch of archs) {
-    const resources = resourcesDir(platform, arch);
+    const resources = resourcesDir(join(ROOT, 'out', 'desktop'), platform, arch);
     if (!existsSync(join(resources, 'app.asar'))) {
       console.error(`dist: no app.asar at ${resources}`);
       failed = true;
