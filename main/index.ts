@@ -71,7 +71,14 @@ function setupLaunchAtLogin(store: DesktopSettingsStore): (enabled: boolean) => 
     },
     removeFile: (path: string) => rmSync(path, { force: true }),
   };
-  if (store.launchAtLogin()) applyLaunchAtLogin(true, deps);
+  if (store.launchAtLogin()) {
+    try {
+      applyLaunchAtLogin(true, deps);
+    } catch (err) {
+      // Not worth refusing to start over: the tray item still shows the setting and can retry.
+      console.error(`Launch at login: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
   return (enabled) => {
     applyLaunchAtLogin(enabled, deps);
     store.setLaunchAtLogin(enabled);

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { HIDDEN_FLAG } from './lifecycle.js';
 
 /**
  * Launch at login. macOS and Windows keep login items themselves (`app.setLoginItemSettings`);
@@ -6,8 +7,6 @@ import { join } from 'node:path';
  * folder lists, so the app writes or removes its entry there. Either way the app starts
  * hidden, in the tray.
  */
-
-export const HIDDEN_FLAG = '--hidden';
 
 export interface LaunchCommand {
   path: string;
