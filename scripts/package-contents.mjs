@@ -21,6 +21,8 @@ export function unpackedFiles(arch) {
 const TYPESCRIPT = /\.(ts|tsx|mts|cts)$/;
 const TEST_FILE = /\.(test|spec)\.[cm]?[jt]sx?$/;
 const TEST_DIR = /(^|\/)(test|tests|__tests__|spec|specs|e2e)\//;
+/** Our own test helpers: proxy/history/testing.ts, main/testing/. */
+const TEST_HELPER = /^dist\/(.+\/)?testing(\.js|\/)/;
 
 /** The package name a path inside node_modules belongs to (the innermost one), or null. */
 function moduleOf(path) {
@@ -65,7 +67,7 @@ export function packageProblems(pkg, expected) {
   for (const file of pkg.files) {
     if (/^dist\/[^/]+\//.test(file) && !/^dist\/(main|proxy|renderer)\//.test(file)) problems.push(`not part of the app: ${file}`);
   }
-  if (present.has('dist/proxy/history/testing.js')) problems.push('test helper shipped: dist/proxy/history/testing.js');
+  for (const file of pkg.files) if (TEST_HELPER.test(file)) problems.push(`test helper shipped: ${file}`);
   // The Node build in node_modules cannot load in Electron; the Electron build is the only one.
   for (const file of pkg.files) {
     if (file.endsWith('.node') && !unpackedFiles(expected.arch).includes(file)) problems.push(`stray native module: ${file}`);

@@ -45,6 +45,7 @@ describe('packageProblems', () => {
         'node_modules/json-schema-traverse/spec/index.spec.js',
         'dist/bench/run.js',
         'dist/proxy/history/testing.js',
+        'dist/main/testing/fake-safe-storage.js',
       ]),
       expected,
     );
@@ -58,6 +59,7 @@ describe('packageProblems', () => {
         'test shipped: node_modules/json-schema-traverse/spec/index.spec.js',
         'not part of the app: dist/bench/run.js',
         'test helper shipped: dist/proxy/history/testing.js',
+        'test helper shipped: dist/main/testing/fake-safe-storage.js',
       ]),
     );
   });
