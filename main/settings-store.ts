@@ -9,8 +9,7 @@ import { fromDisk, toDisk, type SafeStorageLike } from './api-key-storage.js';
  * The desktop app's settings: `<userData>/settings.json` through electron-store, the same
  * shape and migrations as the headless store (the file's own `version` field drives
  * `migrateSettings`, which both hosts share, so electron-store's app-version migrations are
- * not used), except that the API key is never written in clear: it is encrypted with
- * Electron's `safeStorage` (OS keychain / DPAPI / libsecret) and stored as base64. One
+ * not used), except that the API key is stored encrypted (main/api-key-storage.ts). One
  * desktop-only setting sits beside them: launch at login.
  *
  * A file that is not JSON or breaks the schema is renamed aside, never overwritten, so the
@@ -66,7 +65,7 @@ export function createElectronSettingsStore(options: ElectronSettingsStoreOption
       clearInvalidConfig: false,
       accessPropertiesByDotNotation: false,
     });
-  /** Runs `use`; when the file turns out damaged it is renamed aside once and `use` runs again on a fresh store. */
+  /** Runs `use`; when the file turns out damaged it is renamed aside and `use` runs once more, on no file. */
   const recovering = <T>(use: () => T): T => {
     try {
       return use();
