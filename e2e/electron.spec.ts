@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddendumApi } from '../proxy/contract/operations.js';
-import { electronBinaryPath, electronInfo } from '../scripts/electron-native.mjs';
+import { electronBinaryPath, electronInfo, electronNativeBinding } from '../scripts/electron-native.mjs';
 import { startFakeUpstream, type FakeUpstream } from '../test/fake-upstream.js';
 import { REPO_ROOT } from './support/paths.js';
 
@@ -27,7 +27,7 @@ function missingPrerequisite(): string | null {
       '(Electron 42+ downloads it on first launch; run `npm start` once on a machine with network access).'
     );
   }
-  if (!existsSync(join(REPO_ROOT, 'build', 'electron-native', 'better_sqlite3.node'))) {
+  if (!existsSync(electronNativeBinding(REPO_ROOT))) {
     return 'better-sqlite3 is not built for Electron: run `node scripts/rebuild-electron.mjs` (needs network for the headers).';
   }
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
@@ -110,6 +110,7 @@ test('the tray shows the running proxy', async () => {
   const tray = await trayState();
   expect(tray?.icon).toMatch(/^tray-running/);
   expect(tray?.menu).toContain('Stop proxy');
+  expect(tray?.menu).toContain('Launch at login');
 });
 
 test('a request through the proxy shows up in Live', async () => {
@@ -119,6 +120,7 @@ test('a request through the proxy shows up in Live', async () => {
   await sdk.messages.create({ model: MODEL, max_tokens: 32, messages: [{ role: 'user', content: 'Hello from Electron' }] });
   await window.getByRole('tab', { name: 'Live', exact: true }).click();
   await expect(window.getByTestId('live-row').first()).toContainText('/v1/messages');
+  await expect.poll(async () => (await trayState())?.tooltip).toContain('1 request today');
 });
 
 test('stopping from the dashboard updates the tray', async () => {

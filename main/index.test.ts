@@ -7,9 +7,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ProxyStatus } from '../proxy/contract/types.js';
+import { electronNativeBinding } from '../scripts/electron-native.mjs';
 import type { IpcReply } from './ipc.js';
 import type { TraySnapshot } from './tray.js';
 
@@ -24,7 +26,8 @@ const fake = vi.hoisted(() => {
     visible: boolean;
     emit: (name: string, ...args: unknown[]) => void;
   }> = [];
-  const trays: Array<{ tooltip: string; image: { path: string } }> = [];
+  const trays: Array<{ tooltip: string; image: { path: string }; menu: { template: Array<{ id?: string; checked?: boolean; click?: () => void }> } | null }> = [];
+  const loginItems: Array<{ openAtLogin: boolean }> = [];
   let readyResolve: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (readyResolve = resolve));
   const paths: Record<string, string> = { appData: '/nonexistent-appdata' };
@@ -76,6 +79,7 @@ const fake = vi.hoisted(() => {
 
   class Tray {
     tooltip = '';
+    menu: (typeof trays)[number]['menu'] = null;
     constructor(public image: { path: string }) {
       trays.push(this);
     }
@@ -85,7 +89,9 @@ const fake = vi.hoisted(() => {
     setToolTip(text: string) {
       this.tooltip = text;
     }
-    setContextMenu() {}
+    setContextMenu(menu: (typeof trays)[number]['menu']) {
+      this.menu = menu;
+    }
     on() {}
     destroy() {}
   }
@@ -94,6 +100,9 @@ const fake = vi.hoisted(() => {
     app: {
       isPackaged: true,
       isReady: () => true,
+      getVersion: () => '0.1.0',
+      getLoginItemSettings: () => ({ openAtLogin: false, wasOpenedAtLogin: false }),
+      setLoginItemSettings: (settings: { openAtLogin: boolean }) => loginItems.push(settings),
       getPath: (name: string) => paths[name] ?? `/nonexistent-${name}`,
       setPath: (name: string, value: string) => (paths[name] = value),
       requestSingleInstanceLock: () => true,
@@ -112,6 +121,7 @@ const fake = vi.hoisted(() => {
     clipboard: { writeText: (text: string) => clipboardWrites.push(text) },
     dialog: { showErrorBox: (title: string, text: string) => errorBoxes.push([title, text]) },
     ipcMain: {
+      on: () => undefined,
       handle: (channel: string, fn: Handler) => ipcHandlers.set(channel, fn),
       removeHandler: (channel: string) => ipcHandlers.delete(channel),
     },
@@ -124,10 +134,20 @@ const fake = vi.hoisted(() => {
     session: { defaultSession: { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn() } },
     shell: { openExternal: vi.fn(async () => undefined) },
   };
-  return { electron, appHandlers, ipcHandlers, windows, trays, readyResolve: () => readyResolve(), paths, exits, clipboardWrites, errorBoxes };
+  return { electron, appHandlers, ipcHandlers, windows, trays, loginItems, readyResolve: () => readyResolve(), paths, exits, clipboardWrites, errorBoxes };
 });
 
 vi.mock('electron', () => ({ ...fake.electron, default: fake.electron }));
+
+/** Under Node the history cannot load better-sqlite3's Electron build: the Node build stands in. */
+const nativeStandIn = vi.hoisted(() => ({ path: null as string | null }));
+vi.mock('./paths.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('./paths.js')>();
+  return {
+    ...real,
+    appPaths: (root: string) => ({ ...real.appPaths(root), ...(nativeStandIn.path ? { nativeBinding: nativeStandIn.path } : {}) }),
+  };
+});
 
 const KEY = 'sk-ant-api03-0123456789abcdef-TAIL';
 let dataDir: string;
@@ -155,6 +175,7 @@ function httpStatus(baseUrl: string): Promise<number> {
 }
 
 beforeAll(async () => {
+  nativeStandIn.path = createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node');
   dataDir = mkdtempSync(join(tmpdir(), 'addendum-main-boot-'));
   vi.stubEnv('ADDENDUM_DATA_DIR', dataDir);
   vi.stubEnv('ADDENDUM_PORT', '0');
@@ -162,6 +183,8 @@ beforeAll(async () => {
   vi.stubEnv('ANTHROPIC_API_URL', 'http://127.0.0.1:9');
   vi.stubEnv('ANTHROPIC_API_KEY', '');
   vi.stubEnv('ADDENDUM_E2E', '1');
+  // Launch at login on Linux writes an XDG autostart entry: into the test's folder.
+  vi.stubEnv('XDG_CONFIG_HOME', join(dataDir, 'xdg-config'));
   await import('./index.js');
   fake.readyResolve();
   await vi.waitFor(() => expect(trayState()?.icon).toBe('tray-running.png'), { timeout: 15_000 });
@@ -227,10 +250,29 @@ describe('desktop shell boot', () => {
     await invoke('updateSettings', { modifierText: 'Be brief.', modifierEnabled: true });
     await vi.waitFor(() => expect(trayState()?.tooltip).toContain('appending text'));
     await invoke('stopProxy');
-    await vi.waitFor(() => expect(trayState()).toMatchObject({ icon: 'tray-stopped.png', tooltip: 'Addendum: Stopped' }));
+    // One request (the refused one above) is in today's history.
+    await vi.waitFor(() => expect(trayState()).toMatchObject({ icon: 'tray-stopped.png', tooltip: 'Addendum: Stopped, 1 request today' }));
     expect(trayState()?.menu).toContain('Start proxy');
     await invoke('startProxy');
     await vi.waitFor(() => expect(trayState()?.icon).toBe('tray-running.png'));
+  });
+
+  it('turns launch at login on and off from the tray, remembering it in the settings file', async () => {
+    const autostart = join(dataDir, 'xdg-config', 'autostart', 'addendum.desktop');
+    const menuItem = () => fake.trays[0]!.menu!.template.find((m) => m.id === 'launch-at-login')!;
+    expect(menuItem().checked).toBe(false);
+    expect(existsSync(autostart)).toBe(false);
+
+    menuItem().click!();
+    await vi.waitFor(() => expect(menuItem().checked).toBe(true));
+    if (process.platform === 'linux') expect(readFileSync(autostart, 'utf8')).toMatch(/^Exec=.* --hidden$/m);
+    else expect(fake.loginItems.at(-1)).toMatchObject({ openAtLogin: true });
+    expect(JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8'))).toMatchObject({ launchAtLogin: true });
+
+    menuItem().click!();
+    await vi.waitFor(() => expect(menuItem().checked).toBe(false));
+    if (process.platform === 'linux') expect(existsSync(autostart)).toBe(false);
+    expect(JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8'))).toMatchObject({ launchAtLogin: false });
   });
 
   it('hides the window on close while running', () => {
@@ -274,12 +316,13 @@ describe('desktop shell start failures', () => {
   });
 
   it('reports a history that cannot load in a dialog, with the fix when the Electron build is missing', async () => {
-    // In development the history needs build/electron-native; under Node either it is
+    // Without the stand-in the history needs build/electron-native; under Node either it is
     // missing (the usual case here) or it is built for Electron's ABI and fails to load.
-    const devBinary = fileURLToPath(new URL('../build/electron-native/better_sqlite3.node', import.meta.url));
+    const devBinary = electronNativeBinding(fileURLToPath(new URL('..', import.meta.url)));
     await relaunch(() => {
       vi.stubEnv('ADDENDUM_PORT', '0');
       fake.electron.app.isPackaged = false;
+      nativeStandIn.path = null;
     });
     await vi.waitFor(() => expect(fake.exits).toEqual([1]), { timeout: 10_000 });
     expect(fake.errorBoxes).toHaveLength(1);

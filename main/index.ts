@@ -3,16 +3,19 @@
  * lives in a small module (tray, window, ipc, lifecycle, settings-store, paths); this
  * file only wires them to Electron, in the order `onReady()` reads.
  */
-import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, safeStorage, session, shell, Tray } from 'electron';
 import { createHost, type Host } from '../proxy/host/host.js';
 import { desktopConfig, type DesktopConfig } from './desktop-config.js';
 import { forwardEvents, registerIpcHandlers } from './ipc.js';
 import { boundedShutdown, parseLaunchFlags, setupQuit, setupSingleInstance, type QuitController } from './lifecycle.js';
+import { applyLaunchAtLogin, autostartDir, launchCommand } from './login-item.js';
 import { appPaths, chooseNativeBinding, findAppRoot } from './paths.js';
-import { createElectronSettingsStore } from './settings-store.js';
+import { createElectronSettingsStore, type DesktopSettingsStore } from './settings-store.js';
+import { createTrayFeed } from './tray-feed.js';
 import { createTrayController, type TrayController } from './tray.js';
 import { createWindowManager, guardSession, guardWebContents, type WindowManager } from './window.js';
 
@@ -49,17 +52,49 @@ function setupSecurity(): void {
   guardSession(session.defaultSession, paths.ownPage);
 }
 
-async function setupHost(config: DesktopConfig): Promise<Host> {
-  const binding = chooseNativeBinding({ isPackaged: app.isPackaged, devNativeBinding: paths.devNativeBinding, exists: existsSync });
-  if (!binding.ok) throw new Error(binding.problem);
+function setupSettings(config: DesktopConfig): DesktopSettingsStore {
   const store = createElectronSettingsStore({ dir: config.dataDir, safeStorage });
+  if (store.setAside) console.error(`Settings file was damaged: kept as ${store.setAside}; starting from defaults.`);
+  return store;
+}
+
+/** Applies the setting to the system now, and at each start while it is on (the app may have moved). */
+function setupLaunchAtLogin(store: DesktopSettingsStore): (enabled: boolean) => void {
+  const deps = {
+    platform: process.platform,
+    command: launchCommand({ isPackaged: app.isPackaged, execPath: process.execPath, appRoot: paths.root, appImage: process.env.APPIMAGE }),
+    setLoginItemSettings: (settings: Electron.Settings) => app.setLoginItemSettings(settings),
+    autostartFile: join(autostartDir(process.env, homedir()), 'addendum.desktop'),
+    writeFile: (path: string, text: string) => {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, text);
+    },
+    removeFile: (path: string) => rmSync(path, { force: true }),
+  };
+  if (store.launchAtLogin()) {
+    try {
+      applyLaunchAtLogin(true, deps);
+    } catch (err) {
+      // Not worth refusing to start over: the tray item still shows the setting and can retry.
+      console.error(`Launch at login: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  return (enabled) => {
+    applyLaunchAtLogin(enabled, deps);
+    store.setLaunchAtLogin(enabled);
+  };
+}
+
+async function setupHost(config: DesktopConfig, store: DesktopSettingsStore): Promise<Host> {
+  const binding = chooseNativeBinding({ isPackaged: app.isPackaged, nativeBinding: paths.nativeBinding, exists: existsSync });
+  if (!binding.ok) throw new Error(binding.problem);
   return createHost({
     baseConfig: config.baseConfig,
     overrides: config.overrides,
     store,
     // Log lines reach the dashboard either way; a terminal only exists in development.
     consoleLog: !app.isPackaged,
-    proxyDeps: binding.path ? { nativeBinding: binding.path } : {},
+    proxyDeps: { nativeBinding: binding.path },
   });
 }
 
@@ -77,7 +112,10 @@ function setupIpc(host: Host, win: WindowManager): void {
   forwardEvents(host.api.subscribe, (channel, batch) => win.send(channel, batch));
 }
 
-function setupTray(host: Host, win: WindowManager): TrayController {
+/** How often today's count is re-read without traffic, so it resets after midnight (UTC). */
+const COUNT_REFRESH_MS = 60_000;
+
+function setupTray(host: Host, win: WindowManager, store: DesktopSettingsStore, setLaunchAtLogin: (enabled: boolean) => void): TrayController {
   const report = (what: string) => (err: unknown) => console.error(`${what}: ${err instanceof Error ? err.message : String(err)}`);
   const tray = createTrayController({
     Tray,
@@ -90,13 +128,30 @@ function setupTray(host: Host, win: WindowManager): TrayController {
       startProxy: () => void host.api.startProxy().catch(report('Start proxy')),
       stopProxy: () => void host.api.stopProxy().catch(report('Stop proxy')),
       setModifierEnabled: (enabled) => void host.api.updateSettings({ modifierEnabled: enabled }).catch(report('Modifier')),
+      setLaunchAtLogin: (enabled) => {
+        try {
+          setLaunchAtLogin(enabled);
+        } catch (err) {
+          report('Launch at login')(err);
+        }
+        feed.launchAtLoginChanged();
+      },
       copyBaseUrl: (baseUrl) => clipboard.writeText(baseUrl),
       openDashboard: () => win.reveal(),
       quit: () => app.quit(),
     },
   });
-  host.proxy.events.on('state', (status) => tray.updateTray(status));
-  tray.updateTray(host.proxy.status());
+  const feed = createTrayFeed({
+    status: () => host.proxy.status(),
+    requestsToday: async () => (await host.api.getStats({ days: 1 })).totals.requests,
+    launchAtLogin: () => store.launchAtLogin(),
+    update: (state) => tray.updateTray(state),
+    onError: report("Today's request count"),
+  });
+  host.proxy.events.on('state', (status) => feed.status(status));
+  host.proxy.events.on('history:change', () => feed.countChanged());
+  feed.countChanged();
+  setInterval(() => feed.countChanged(), COUNT_REFRESH_MS).unref();
   return tray;
 }
 
@@ -125,17 +180,21 @@ function setupTestHooks(tray: TrayController): void {
 
 async function onReady(config: DesktopConfig): Promise<void> {
   setupSecurity();
-  const host = await setupHost(config);
+  const store = setupSettings(config);
+  const setLaunchAtLogin = setupLaunchAtLogin(store);
+  const host = await setupHost(config, store);
   const win = (windows = setupWindow());
   setupIpc(host, win);
-  const tray = setupTray(host, win);
+  const tray = setupTray(host, win, store, setLaunchAtLogin);
   setupQuitHandling(host, tray);
   setupTestHooks(tray);
   app.on('activate', () => win.reveal());
 
   // A port already in use is not fatal: the tray and the dashboard show why and offer Start.
   await host.api.startProxy().catch((err: unknown) => console.error(`Proxy not started: ${err instanceof Error ? err.message : String(err)}`));
-  if (!flags.hidden) win.reveal();
+  // Started at login: straight to the tray (macOS cannot pass --hidden to a login item).
+  const atLogin = process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin;
+  if (!flags.hidden && !atLogin) win.reveal();
 }
 
 function main(): void {

@@ -14,7 +14,7 @@ import {
   type OperationHandlers,
   type SenderInfo,
 } from './ipc.js';
-import { KeyStorageError } from './settings-store.js';
+import { KeyStorageError } from './api-key-storage.js';
 
 const OWN = pathToFileURL('/app/dist/renderer/index.html').href;
 

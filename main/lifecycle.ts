@@ -131,11 +131,14 @@ export function setupSingleInstance(
   return true;
 }
 
+/** Start in the tray without opening the window; login items pass it (main/login-item.ts). */
+export const HIDDEN_FLAG = '--hidden';
+
 export interface LaunchFlags {
   /** Start in the tray without opening the window (for "open at login"). */
   hidden: boolean;
 }
 
 export function parseLaunchFlags(argv: readonly string[]): LaunchFlags {
-  return { hidden: argv.includes('--hidden') };
+  return { hidden: argv.includes(HIDDEN_FLAG) };
 }

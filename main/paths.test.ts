@@ -1,17 +1,20 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { electronNativeBinding } from '../scripts/electron-native.mjs';
 import { isOwnPage } from './own-page.js';
 import { appPaths, chooseNativeBinding, findAppRoot } from './paths.js';
 
 describe('appPaths', () => {
   it('places everything relative to the folder holding dist/', () => {
     const root = join('/opt', 'Addendum', 'resources', 'app.asar');
-    const paths = appPaths(root);
+    const paths = appPaths(root, 'arm64');
     expect(paths.indexHtml).toBe(join(root, 'dist', 'renderer', 'index.html'));
     expect(paths.preload).toBe(join(root, 'dist', 'main', 'preload.cjs'));
     expect(paths.assets).toBe(join(root, 'assets'));
-    expect(paths.devNativeBinding).toBe(join(root, 'build', 'electron-native', 'better_sqlite3.node'));
+    expect(paths.nativeBinding).toBe(join(root, 'build', 'electron-native', 'arm64', 'better_sqlite3.node'));
+    // The same file scripts/rebuild-electron.mjs writes and electron-builder.yml ships.
+    expect(paths.nativeBinding).toBe(electronNativeBinding(root, 'arm64'));
     expect(paths.ownPage).toBe(pathToFileURL(paths.indexHtml).href);
     expect(isOwnPage(`${paths.ownPage}#/usage`, paths.ownPage)).toBe(true);
   });
@@ -24,21 +27,22 @@ describe('appPaths', () => {
 });
 
 describe('chooseNativeBinding', () => {
-  it('lets a packaged app load its own rebuilt copy the normal way', () => {
-    expect(chooseNativeBinding({ isPackaged: true, devNativeBinding: '/x.node', exists: () => false })).toEqual({ ok: true, path: undefined });
+  it('uses the Electron build, packaged or not', () => {
+    for (const isPackaged of [true, false]) {
+      expect(chooseNativeBinding({ isPackaged, nativeBinding: '/x.node', exists: (p) => p === '/x.node' })).toEqual({ ok: true, path: '/x.node' });
+    }
   });
 
-  it('uses the Electron build in development', () => {
-    expect(chooseNativeBinding({ isPackaged: false, devNativeBinding: '/x.node', exists: (p) => p === '/x.node' })).toEqual({
-      ok: true,
-      path: '/x.node',
-    });
-  });
-
-  it('explains how to make the Electron build when it is missing', () => {
-    const choice = chooseNativeBinding({ isPackaged: false, devNativeBinding: '/x.node', exists: () => false });
+  it('explains how to make the Electron build when it is missing in development', () => {
+    const choice = chooseNativeBinding({ isPackaged: false, nativeBinding: '/x.node', exists: () => false });
     expect(choice.ok).toBe(false);
     if (!choice.ok) expect(choice.problem).toContain('scripts/rebuild-electron.mjs');
+  });
+
+  it('tells a user of a broken install to reinstall, not to run a script', () => {
+    const choice = chooseNativeBinding({ isPackaged: true, nativeBinding: '/x.node', exists: () => false });
+    expect(choice).toEqual({ ok: false, problem: expect.stringContaining('Reinstall') });
+    if (!choice.ok) expect(choice.problem).not.toContain('scripts/');
   });
 });
 

@@ -14,11 +14,15 @@ export interface AppPaths {
   preload: string;
   assets: string;
   appIcon: string;
-  /** better-sqlite3 built for Electron's ABI by scripts/rebuild-electron.mjs (development only). */
-  devNativeBinding: string;
+  /**
+   * better-sqlite3 built for Electron's ABI by scripts/rebuild-electron.mjs. node_modules
+   * keeps the Node build (tests and headless mode need it), so Electron loads this copy,
+   * in development and packaged alike (electron-builder.yml ships it, unpacked).
+   */
+  nativeBinding: string;
 }
 
-export function appPaths(root: string): AppPaths {
+export function appPaths(root: string, arch: string = process.arch): AppPaths {
   const indexHtml = join(root, 'dist', 'renderer', 'index.html');
   return {
     root,
@@ -27,7 +31,7 @@ export function appPaths(root: string): AppPaths {
     preload: join(root, 'dist', 'main', 'preload.cjs'),
     assets: join(root, 'assets'),
     appIcon: join(root, 'assets', 'icon.png'),
-    devNativeBinding: join(root, 'build', 'electron-native', 'better_sqlite3.node'),
+    nativeBinding: join(root, 'build', 'electron-native', arch, 'better_sqlite3.node'),
   };
 }
 
@@ -42,24 +46,18 @@ export function findAppRoot(fromDir: string, exists: (path: string) => boolean):
   }
 }
 
-export type NativeBindingChoice = { ok: true; path: string | undefined } | { ok: false; problem: string };
+export type NativeBindingChoice = { ok: true; path: string } | { ok: false; problem: string };
 
-/**
- * Which better-sqlite3 binary the history loads under Electron. A packaged app carries a
- * copy that electron-builder rebuilt for Electron, found the normal way; in development
- * node_modules holds the Node build (tests need it), so Electron must use its own copy.
- */
-export function chooseNativeBinding(opts: {
-  isPackaged: boolean;
-  devNativeBinding: string;
-  exists: (path: string) => boolean;
-}): NativeBindingChoice {
-  if (opts.isPackaged) return { ok: true, path: undefined };
-  if (opts.exists(opts.devNativeBinding)) return { ok: true, path: opts.devNativeBinding };
+/** The better-sqlite3 binary the history loads under Electron, or why there is none. */
+export function chooseNativeBinding(opts: { isPackaged: boolean; nativeBinding: string; exists: (path: string) => boolean }): NativeBindingChoice {
+  if (opts.exists(opts.nativeBinding)) return { ok: true, path: opts.nativeBinding };
+  if (opts.isPackaged) {
+    return { ok: false, problem: `This copy of Addendum is incomplete: ${opts.nativeBinding} is missing. Reinstall it.` };
+  }
   return {
     ok: false,
     problem:
-      `better-sqlite3 has no build for Electron at ${opts.devNativeBinding}. ` +
+      `better-sqlite3 has no build for Electron at ${opts.nativeBinding}. ` +
       'Run `node scripts/rebuild-electron.mjs` (or `npm start`, which does it when needed).',
   };
 }

@@ -1,77 +1,39 @@
-import Conf from 'conf';
-import { AddendumError } from '../proxy/lib/errors.js';
-import { migrateSettings, serializeSettings } from '../proxy/settings/settings.js';
+import { existsSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import ElectronStore, { type Schema } from 'electron-store';
 import { SettingsError } from '../proxy/settings/errors.js';
-import type { SettingsStore, StoredSettings } from '../proxy/settings/types.js';
+import type { SettingsStore } from '../proxy/settings/types.js';
+import { fromDisk, toDisk, type SafeStorageLike } from './api-key-storage.js';
 
 /**
- * The desktop app's settings: `<userData>/settings.json`, the same shape and migrations as
- * the headless store, except that the API key is never written in clear: it is encrypted
- * with Electron's `safeStorage` (OS keychain / DPAPI / libsecret) and stored as base64.
+ * The desktop app's settings: `<userData>/settings.json` through electron-store, the same
+ * shape and migrations as the headless store (the file's own `version` field drives
+ * `migrateSettings`, which both hosts share, so electron-store's app-version migrations are
+ * not used), except that the API key is stored encrypted (main/api-key-storage.ts). One
+ * desktop-only setting sits beside them: launch at login.
  *
- * Why `conf` and not electron-store: electron-store is `conf` with `cwd` set to
- * `app.getPath('userData')`, but it imports `electron` when loaded, which would keep this
- * module out of plain-Node tests; passing that folder ourselves gives the same file.
+ * A file that is not JSON or breaks the schema is renamed aside, never overwritten, so the
+ * user can recover it; the app then starts from defaults. electron-store imports `electron`
+ * when loaded: tests load this module against a stand-in `electron`.
  */
 
-/** The part of Electron's safeStorage this store uses; tests pass a fake. */
-export interface SafeStorageLike {
-  isEncryptionAvailable(): boolean;
-  encryptString(plainText: string): Buffer;
-  decryptString(encrypted: Buffer): string;
-  /** Linux only: 'basic_text' means a hard-coded password, i.e. effectively plaintext. */
-  getSelectedStorageBackend?(): string;
-}
+/** What the file holds, by type only: value checks (ranges, URL schemes) are migrateSettings'. */
+const SCHEMA: Schema<Record<string, unknown>> = {
+  version: { type: 'integer', minimum: 0 },
+  apiKeyEncrypted: { type: ['string', 'null'] },
+  upstreamUrl: { type: 'string' },
+  port: { type: 'integer' },
+  modifierText: { type: 'string' },
+  modifierEnabled: { type: 'boolean' },
+  retention: { type: 'object', properties: { maxRows: { type: 'integer' }, maxAgeDays: { type: 'integer' } } },
+  launchAtLogin: { type: 'boolean' },
+};
 
-export class KeyStorageError extends AddendumError<'KEY_ENCRYPTION_UNAVAILABLE'> {
-  constructor(message: string) {
-    super('KEY_ENCRYPTION_UNAVAILABLE', message);
-  }
-}
+const LAUNCH_AT_LOGIN = 'launchAtLogin';
 
-export function canEncrypt(safe: SafeStorageLike, platform: NodeJS.Platform = process.platform): boolean {
-  if (!safe.isEncryptionAvailable()) return false;
-  if (platform === 'linux' && safe.getSelectedStorageBackend?.() === 'basic_text') return false;
-  return true;
-}
-
-/** base64 of the encrypted key, or null for no key. Throws rather than store it in clear. */
-export function encodeApiKey(key: string | null, safe: SafeStorageLike, platform?: NodeJS.Platform): string | null {
-  if (key === null || key === '') return null;
-  if (!canEncrypt(safe, platform)) {
-    throw new KeyStorageError(
-      'Settings not saved: this system offers no secure storage to encrypt the API key ' +
-        '(on Linux, install and unlock a keyring such as GNOME Keyring or KWallet), and Addendum ' +
-        'does not store keys in clear. Without a stored key the proxy passes on the key your tools send.',
-    );
-  }
-  return safe.encryptString(key).toString('base64');
-}
-
-/**
- * The stored key in clear, or null when there is none or it cannot be decrypted (keychain
- * reset, file copied from another machine): a missing key is recoverable, a crash is not.
- */
-export function decodeApiKey(stored: unknown, safe: SafeStorageLike): string | null {
-  if (typeof stored !== 'string' || stored === '') return null;
-  try {
-    if (!safe.isEncryptionAvailable()) return null;
-    return safe.decryptString(Buffer.from(stored, 'base64'));
-  } catch {
-    return null;
-  }
-}
-
-/** What goes to disk: the shared serialized form with the clear `apiKey` replaced. */
-export function toDisk(settings: StoredSettings, safe: SafeStorageLike, platform?: NodeJS.Platform): Record<string, unknown> {
-  const { apiKey: _clear, ...rest } = serializeSettings(settings);
-  return { ...rest, apiKeyEncrypted: encodeApiKey(settings.apiKey, safe, platform) };
-}
-
-export function fromDisk(raw: unknown, safe: SafeStorageLike): StoredSettings {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return migrateSettings(raw);
-  const { apiKeyEncrypted, apiKey: _neverInClear, ...rest } = raw as Record<string, unknown>;
-  return migrateSettings({ ...rest, apiKey: decodeApiKey(apiKeyEncrypted, safe) });
+/** conf's errors for a file it cannot use: JSON syntax, or a schema violation. */
+function isDamagedFile(err: unknown): boolean {
+  return err instanceof SyntaxError || (err instanceof Error && err.message.startsWith('Config schema violation'));
 }
 
 export interface ElectronSettingsStoreOptions {
@@ -79,27 +41,65 @@ export interface ElectronSettingsStoreOptions {
   dir: string;
   safeStorage: SafeStorageLike;
   platform?: NodeJS.Platform;
+  now?: () => number;
 }
 
-export function createElectronSettingsStore(options: ElectronSettingsStoreOptions): SettingsStore {
-  const conf = new Conf<Record<string, unknown>>({
-    cwd: options.dir,
-    configName: 'settings',
-    configFileMode: 0o600,
-    clearInvalidConfig: true,
-    accessPropertiesByDotNotation: false,
-  });
+export interface DesktopSettingsStore extends SettingsStore {
+  /** Where a damaged settings file was moved, if one was (at startup or on a later read). */
+  readonly setAside: string | null;
+  launchAtLogin(): boolean;
+  setLaunchAtLogin(enabled: boolean): void;
+}
+
+export function createElectronSettingsStore(options: ElectronSettingsStoreOptions): DesktopSettingsStore {
+  const path = join(options.dir, 'settings.json');
+  const now = options.now ?? Date.now;
+  let setAside: string | null = null;
+  const open = () =>
+    new ElectronStore<Record<string, unknown>>({
+      cwd: options.dir,
+      name: 'settings',
+      configFileMode: 0o600,
+      schema: SCHEMA,
+      // Off: conf would replace a damaged file with an empty one; it is set aside instead.
+      clearInvalidConfig: false,
+      accessPropertiesByDotNotation: false,
+    });
+  /** Runs `use`; when the file turns out damaged it is renamed aside and `use` runs once more, on no file. */
+  const recovering = <T>(use: () => T): T => {
+    try {
+      return use();
+    } catch (err) {
+      if (!isDamagedFile(err) || !existsSync(path)) throw err;
+      setAside = `${path}.damaged-${now()}`;
+      renameSync(path, setAside);
+      return use();
+    }
+  };
+  const store = recovering(open);
+  // conf reads the file on every access, so a file damaged while the app runs is caught too.
+  const read = () => recovering(() => store.store);
+  const write = (data: Record<string, unknown>) => {
+    try {
+      store.store = data;
+    } catch (err) {
+      throw new SettingsError('SETTINGS_IO', `Could not save settings to ${path}.`, { cause: err });
+    }
+  };
+  const launchAtLogin = () => read()[LAUNCH_AT_LOGIN] === true;
+
   return {
-    location: conf.path,
-    load: () => fromDisk(conf.store, options.safeStorage),
+    location: path,
+    get setAside() {
+      return setAside;
+    },
+    load: () => fromDisk(read(), options.safeStorage),
     save(next) {
       // Encrypt first: a KeyStorageError must leave the file as it was.
       const data = toDisk(next, options.safeStorage, options.platform);
-      try {
-        conf.store = data;
-      } catch (err) {
-        throw new SettingsError('SETTINGS_IO', `Could not save settings to ${conf.path}.`, { cause: err });
-      }
+      write({ ...data, [LAUNCH_AT_LOGIN]: launchAtLogin() });
     },
+    launchAtLogin,
+    setLaunchAtLogin: (enabled) => write({ ...read(), [LAUNCH_AT_LOGIN]: enabled }),
   };
 }

@@ -1,21 +1,24 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
-import { createTrayController, trayIconName, trayMenuTemplate, trayTooltip, type TrayActions, type TrayStatus } from './tray.js';
+import { createTrayController, requestCountLine, trayIconName, trayMenuTemplate, trayTooltip, type TrayActions, type TrayState } from './tray.js';
 
-const running: TrayStatus = {
+const running: TrayState = {
   running: true,
   baseUrl: 'http://127.0.0.1:8000',
   port: 8000,
   lastError: null,
   modifierOn: true,
+  requestsToday: 12,
+  launchAtLogin: false,
 };
-const stopped: TrayStatus = { ...running, running: false, baseUrl: null };
+const stopped: TrayState = { ...running, running: false, baseUrl: null };
 
 function fakeActions() {
   return {
     startProxy: vi.fn<() => void>(),
     stopProxy: vi.fn<() => void>(),
     setModifierEnabled: vi.fn<(enabled: boolean) => void>(),
+    setLaunchAtLogin: vi.fn<(enabled: boolean) => void>(),
     copyBaseUrl: vi.fn<(baseUrl: string) => void>(),
     openDashboard: vi.fn<() => void>(),
     quit: vi.fn<() => void>(),
@@ -45,14 +48,19 @@ describe('trayIconName', () => {
 });
 
 describe('trayTooltip', () => {
-  it('says where the proxy listens and whether text is appended', () => {
-    expect(trayTooltip(running)).toBe('Addendum: Running on http://127.0.0.1:8000 (appending text)');
+  it("says where the proxy listens, whether text is appended and today's request count", () => {
+    expect(trayTooltip(running)).toBe('Addendum: Running on http://127.0.0.1:8000 (appending text), 12 requests today');
     expect(trayTooltip({ ...running, modifierOn: false })).toContain('not appending');
   });
 
-  it('shows why a start failed', () => {
-    expect(trayTooltip({ ...stopped, lastError: 'port 8000 is in use' })).toBe('Addendum: Stopped: port 8000 is in use');
-    expect(trayTooltip(stopped)).toBe('Addendum: Stopped');
+  it('shows why a start failed, and the count while stopped', () => {
+    expect(trayTooltip({ ...stopped, lastError: 'port 8000 is in use' })).toBe('Addendum: Stopped: port 8000 is in use, 12 requests today');
+    expect(trayTooltip({ ...stopped, requestsToday: 0 })).toBe('Addendum: Stopped, 0 requests today');
+  });
+
+  it('counts in the singular for one request', () => {
+    expect(requestCountLine(1)).toBe('1 request today');
+    expect(requestCountLine(2)).toBe('2 requests today');
   });
 });
 
@@ -97,6 +105,15 @@ describe('trayMenuTemplate', () => {
     expect(actions.setModifierEnabled.mock.calls).toEqual([[false], [true]]);
   });
 
+  it('toggles launch at login, off by default', () => {
+    const actions = fakeActions();
+    const off = item(trayMenuTemplate(running, actions), 'launch-at-login');
+    expect(off).toMatchObject({ type: 'checkbox', checked: false, label: 'Launch at login' });
+    click(off);
+    click(item(trayMenuTemplate({ ...running, launchAtLogin: true }, actions), 'launch-at-login'));
+    expect(actions.setLaunchAtLogin.mock.calls).toEqual([[true], [false]]);
+  });
+
   it('opens the dashboard and quits', () => {
     const actions = fakeActions();
     const menu = trayMenuTemplate(running, actions);
@@ -116,20 +133,22 @@ describe('createTrayController', () => {
       menu: unknown = null;
       handlers: Record<string, () => void> = {};
       destroyed = false;
-      setImageCalls = 0;
+      calls = { setImage: 0, setToolTip: 0, setContextMenu: 0 };
       constructor(image: { path: string; template: boolean }) {
         this.image = image;
         trays.push(this);
       }
       setImage(image: { path: string; template: boolean }) {
         this.image = image;
-        this.setImageCalls++;
+        this.calls.setImage++;
       }
       setToolTip(text: string) {
         this.tooltip = text;
+        this.calls.setToolTip++;
       }
       setContextMenu(menu: unknown) {
         this.menu = menu;
+        this.calls.setContextMenu++;
       }
       on(name: string, fn: () => void) {
         this.handlers[name] = fn;
@@ -153,24 +172,56 @@ describe('createTrayController', () => {
     return { trays, actions, controller };
   }
 
-  it('creates one tray and recomputes icon, tooltip and menu on every update', () => {
+  it('creates one tray and shows icon, tooltip and menu from the state', () => {
     const { trays, controller } = setup('linux');
     controller.updateTray(stopped);
-    controller.updateTray(running);
     controller.updateTray(running);
     expect(trays).toHaveLength(1);
     const tray = trays[0]!;
     expect(tray.image.path).toBe('/app/assets/tray-running.png');
-    // The same icon is not set again.
-    expect(tray.setImageCalls).toBe(1);
     expect(tray.tooltip).toBe(trayTooltip(running));
     const menu = (tray.menu as { template: MenuItemConstructorOptions[] }).template;
     expect(item(menu, 'toggle').label).toBe('Stop proxy');
     expect(controller.snapshot()).toEqual({
       icon: 'tray-running.png',
       tooltip: trayTooltip(running),
-      menu: ['Running on http://127.0.0.1:8000', 'Stop proxy', 'Copy ANTHROPIC_BASE_URL', 'Append my text', 'Open dashboard', 'Quit Addendum'],
+      menu: ['Running on http://127.0.0.1:8000', 'Stop proxy', 'Copy ANTHROPIC_BASE_URL', 'Append my text', 'Launch at login', 'Open dashboard', 'Quit Addendum'],
     });
+  });
+
+  it('changes only what changed', () => {
+    const { trays, controller } = setup('linux');
+    controller.updateTray(running);
+    const tray = trays[0]!;
+    // The constructor set the icon; the first update sets tooltip and menu.
+    expect(tray.calls).toEqual({ setImage: 0, setToolTip: 1, setContextMenu: 1 });
+
+    controller.updateTray({ ...running });
+    expect(tray.calls).toEqual({ setImage: 0, setToolTip: 1, setContextMenu: 1 });
+
+    // A new request: the tooltip only (a new menu would close one the user has open).
+    controller.updateTray({ ...running, requestsToday: 13 });
+    expect(tray.calls).toEqual({ setImage: 0, setToolTip: 2, setContextMenu: 1 });
+    expect(tray.tooltip).toContain('13 requests today');
+
+    // A menu-only change.
+    controller.updateTray({ ...running, requestsToday: 13, launchAtLogin: true });
+    expect(tray.calls).toEqual({ setImage: 0, setToolTip: 2, setContextMenu: 2 });
+    expect(item((tray.menu as { template: MenuItemConstructorOptions[] }).template, 'launch-at-login').checked).toBe(true);
+
+    // Stopping changes all three.
+    controller.updateTray({ ...stopped, requestsToday: 13, launchAtLogin: true });
+    expect(tray.calls).toEqual({ setImage: 1, setToolTip: 3, setContextMenu: 3 });
+    expect(tray.image.path).toBe('/app/assets/tray-stopped.png');
+  });
+
+  it('keeps menu clicks acting on the latest state when the menu is not rebuilt', () => {
+    const { trays, actions, controller } = setup('linux');
+    controller.updateTray(running);
+    controller.updateTray({ ...running, requestsToday: 99 });
+    const menu = (trays[0]!.menu as { template: MenuItemConstructorOptions[] }).template;
+    click(item(menu, 'modifier'));
+    expect(actions.setModifierEnabled).toHaveBeenCalledWith(false);
   });
 
   it('opens the dashboard on click outside macOS, and uses template images on macOS', () => {

@@ -10,6 +10,7 @@ export function electronBinaryPath(
   exists?: (path: string) => boolean,
   read?: (path: string) => string,
 ): string | null;
+export function electronNativeBinding(root: string, arch?: string): string;
 export function moduleVersionOf(bytes: Uint8Array): number | null;
 export interface RebuildStamp {
   electron: string;

@@ -34,6 +34,14 @@ export function electronBinaryPath(electronDir, env = process.env, exists = exis
   return exists(candidate) ? candidate : null;
 }
 
+/**
+ * Where scripts/rebuild-electron.mjs puts better-sqlite3's Electron build for one CPU
+ * architecture; main/paths.ts loads the same relative path, inside app.asar when packaged.
+ */
+export function electronNativeBinding(root, arch = process.arch) {
+  return join(root, 'build', 'electron-native', arch, 'better_sqlite3.node');
+}
+
 const REGISTER_SYMBOL = /node_register_module_v(\d+)/;
 
 /**

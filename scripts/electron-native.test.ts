@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { electronBinaryPath, electronInfo, moduleVersionOf, needsRebuild, rebuildEnv, type RebuildStamp } from './electron-native.mjs';
+import { electronBinaryPath, electronInfo, electronNativeBinding, moduleVersionOf, needsRebuild, rebuildEnv, type RebuildStamp } from './electron-native.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -81,5 +81,12 @@ describe('rebuildEnv', () => {
   it("drops npm's nodedir (any case) and keeps the rest", () => {
     const env = rebuildEnv({ npm_config_nodedir: '/usr', NPM_CONFIG_NODEDIR: '/usr', PATH: '/bin', npm_config_cache: '/c' });
     expect(env).toEqual({ PATH: '/bin', npm_config_cache: '/c' });
+  });
+});
+
+describe('electronNativeBinding', () => {
+  it('keeps one Electron build per CPU architecture, apart from node_modules', () => {
+    expect(electronNativeBinding('/repo', 'arm64')).toBe(join('/repo', 'build', 'electron-native', 'arm64', 'better_sqlite3.node'));
+    expect(electronNativeBinding('/repo')).toBe(join('/repo', 'build', 'electron-native', process.arch, 'better_sqlite3.node'));
   });
 });

@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 /**
- * Builds better-sqlite3 for Electron's ABI into build/electron-native/better_sqlite3.node,
+ * Builds better-sqlite3 for Electron's ABI into build/electron-native/<arch>/better_sqlite3.node,
  * leaving node_modules/better-sqlite3 (the Node build that tests and headless mode use)
- * untouched. main/ hands the result to better-sqlite3's `nativeBinding` option.
+ * untouched. main/ hands the result to better-sqlite3's `nativeBinding` option, in
+ * development and in the packaged app alike (electron-builder.yml ships that file).
  *
  *   node scripts/rebuild-electron.mjs             rebuild now
  *   node scripts/rebuild-electron.mjs --if-needed  only if Electron, better-sqlite3 or the
  *                                                  platform changed since the last build
+ *   --arch=arm64                                   another CPU (default: this machine's);
+ *                                                  `npm run dist` builds both on macOS
  *
  * It compiles a temporary copy of the package with node-gyp against Electron's headers
  * (downloaded from electronjs.org by node-gyp), without npm's `nodedir` setting, which
@@ -18,11 +21,12 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { electronInfo, moduleVersionOf, needsRebuild, rebuildEnv } from './electron-native.mjs';
+import { electronInfo, electronNativeBinding, moduleVersionOf, needsRebuild, rebuildEnv } from './electron-native.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const OUT_DIR = join(ROOT, 'build', 'electron-native');
-const OUT_FILE = join(OUT_DIR, 'better_sqlite3.node');
+const ARCH = process.argv.find((a) => a.startsWith('--arch='))?.slice('--arch='.length) || process.arch;
+const OUT_FILE = electronNativeBinding(ROOT, ARCH);
+const OUT_DIR = dirname(OUT_FILE);
 const STAMP_FILE = join(OUT_DIR, 'stamp.json');
 const HEADERS_URL = 'https://electronjs.org/headers';
 
@@ -59,7 +63,7 @@ const current = {
   electron: electron.version,
   betterSqlite3: JSON.parse(readFileSync(join(sqliteDir, 'package.json'), 'utf8')).version,
   abi: electron.abi,
-  arch: process.arch,
+  arch: ARCH,
   platform: process.platform,
 };
 
@@ -83,10 +87,10 @@ try {
     },
   });
 
-  console.log(`rebuild-electron: building better-sqlite3 ${current.betterSqlite3} for Electron ${current.electron} (ABI ${current.abi}, ${process.arch}); this takes a few minutes.`);
+  console.log(`rebuild-electron: building better-sqlite3 ${current.betterSqlite3} for Electron ${current.electron} (ABI ${current.abi}, ${ARCH}); this takes a few minutes.`);
   const result = spawnSync(
     process.execPath,
-    [gyp, 'rebuild', '--release', `--target=${current.electron}`, '--runtime=electron', `--dist-url=${HEADERS_URL}`, `--arch=${process.arch}`],
+    [gyp, 'rebuild', '--release', `--target=${current.electron}`, '--runtime=electron', `--dist-url=${HEADERS_URL}`, `--arch=${ARCH}`],
     { cwd: pkgCopy, stdio: 'inherit', env: rebuildEnv(process.env) },
   );
   if (result.error) fail(`could not run node-gyp: ${result.error.message}`);

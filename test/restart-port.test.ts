@@ -16,7 +16,7 @@ function occupy(port: number): Promise<Server> {
   });
 }
 
-const noActions: TrayActions = { startProxy() {}, stopProxy() {}, setModifierEnabled() {}, copyBaseUrl() {}, openDashboard() {}, quit() {} };
+const noActions: TrayActions = { startProxy() {}, stopProxy() {}, setModifierEnabled() {}, setLaunchAtLogin() {}, copyBaseUrl() {}, openDashboard() {}, quit() {} };
 
 describe('restarting a proxy started on port 0', () => {
   let h: Harness;
@@ -56,7 +56,7 @@ describe('restarting a proxy started on port 0', () => {
       expect(states.at(-1)).toBe(moved.notice);
       expect(warnings.some((w) => w.includes(`port ${old} was taken`))).toBe(true);
       expect((await fetch(`${moved.baseUrl}/v1/models`)).status).toBe(200);
-      const menu = trayMenuTemplate(moved, noActions);
+      const menu = trayMenuTemplate({ ...moved, requestsToday: 0, launchAtLogin: false }, noActions);
       expect(menu.find((i) => i.id === 'notice')?.label).toBe(moved.notice);
 
       // The new port is now the one it keeps; the notice goes with the stop.
