@@ -14,7 +14,7 @@ import { PassThrough } from 'node:stream';
 import Koa from 'koa';
 import getRawBody from 'raw-body';
 import { EVENTS_PATH, HTTP_ROUTES, TOKEN_HEADER, type ContractEvent, type OperationName } from '../contract/operations.js';
-import { isLoopbackHost } from '../http/guard.js';
+import { isLoopbackHost, reachableHost } from '../http/guard.js';
 import type { HostApi } from '../host/host.js';
 import { ControlError, toErrorReply } from './errors.js';
 import { NO_BUILD_PAGE, openStatic, resolveStatic } from './static.js';
@@ -31,7 +31,8 @@ export interface ControlServerOptions {
   api: HostApi;
   /** 0 picks a free port. */
   port: number;
-  host?: '127.0.0.1';
+  /** 127.0.0.1 unless set; a container binds 0.0.0.0 and publishes on host loopback. */
+  host?: string;
   token: string;
   /** The built renderer (dist/renderer), or null for the API only. */
   staticDir: string | null;
@@ -287,7 +288,8 @@ export async function startControlServer(options: ControlServerOptions): Promise
     });
   }
   boundPort = (server.address() as AddressInfo).port;
-  const url = `http://${host}:${boundPort}`;
+  const shown = reachableHost(host);
+  const url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${boundPort}`;
 
   let closing: Promise<void> | null = null;
   return {
