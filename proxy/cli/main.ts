@@ -22,8 +22,9 @@ function fail(message: string): never {
 /** The built dashboard: dist/renderer beside dist/proxy, also when run from source. */
 function staticDir(): string | null {
   const file = fileURLToPath(import.meta.url);
-  const root = join(dirname(file), '..');
-  const dir = file.endsWith('.ts') ? join(root, 'dist', 'renderer') : join(root, 'renderer');
+  // This file is proxy/cli/main.ts, or dist/proxy/cli/main.js once built.
+  const up = join(dirname(file), '..', '..');
+  const dir = file.endsWith('.ts') ? join(up, 'dist', 'renderer') : join(up, 'renderer');
   return existsSync(join(dir, 'index.html')) ? dir : null;
 }
 
