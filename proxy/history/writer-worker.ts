@@ -108,8 +108,11 @@ function serve(db: Db, writer: HistoryWriter): void {
         try {
           // Lets SQLite refresh its planner statistics once per session, as its docs advise.
           db.pragma('optimize');
+          // The main thread's reader is read-only and closes last, so SQLite's own checkpoint
+          // on close never runs: empty the write-ahead log here, leaving one whole file.
+          db.pragma('wal_checkpoint(TRUNCATE)');
         } catch {
-          // Only an optimisation; closing matters more.
+          // Only housekeeping; closing matters more.
         }
         db.close();
         post({ t: 'closed' });
