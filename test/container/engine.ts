@@ -32,12 +32,17 @@ function quiet(cmd: string, args: string[]): { ok: boolean; missing: boolean; ou
 /** null when podman can build and run here; otherwise why the image test is skipped. */
 export function whyNoEngine(): string | null {
   if (process.platform !== 'linux') return `containers are tested on Linux only (this is ${process.platform})`;
+  // Rootful podman: the volume's files are then the container user's own uid on the host,
+  // and debootstrap (for the base image) needs root anyway.
+  if (process.getuid?.() !== 0) return 'the image test drives rootful podman and must run as root';
   const info = quiet('podman', ['info', '--format', '{{.Host.Slirp4NetNS.Executable}}']);
   if (!info.ok) {
     if (quiet('docker', ['info', '--format', '{{.ServerVersion}}']).ok) {
       return 'only Docker runs here; the image test drives podman, whose slirp4netns reaches the fake upstream on host loopback';
     }
-    return info.missing ? 'no container engine: podman is not installed' : `podman cannot run: ${info.out.split('\n')[0]}`;
+    const first = info.out.split('\n')[0] ?? '';
+    // podman's errors are logrus lines: the msg="..." part is the reason.
+    return info.missing ? 'no container engine: podman is not installed' : `podman cannot run: ${/msg="([^"]*)"/.exec(first)?.[1] ?? first}`;
   }
   if (info.out === '') return 'podman has no slirp4netns (apt-get install slirp4netns)';
   if (!quiet('podman', ['image', 'exists', BASE_IMAGE]).ok && quiet('debootstrap', ['--version']).missing) {

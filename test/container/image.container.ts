@@ -30,6 +30,33 @@ const RESULTS = join(ROOT, 'test-results');
 const BUILD_LOG = join(RESULTS, 'container-build.log');
 const CA_BUNDLE = process.env.NODE_EXTRA_CA_CERTS ?? '/etc/ssl/certs/ca-certificates.crt';
 
+/** What the README, compose.yaml and Dockerfile tell users to publish, engine or not. */
+describe('documented publishing', () => {
+  const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
+
+  it('publishes on host loopback only, in the README, compose.yaml and the Dockerfile', () => {
+    const compose = read('compose.yaml');
+    const composePorts = [...compose.matchAll(/^\s*-\s*"([^"]+)"\s*$/gm)].map((m) => m[1]!).filter((p) => /^[\d.:]+$/.test(p));
+    expect(composePorts).toEqual(['127.0.0.1:8000:8000', '127.0.0.1:8001:8001']);
+    // The commands users copy: the README's shell blocks and the Dockerfile's usage comment.
+    const commands = {
+      'README.md': [...read('README.md').matchAll(/^```sh\n([\s\S]*?)^```/gm)].map((m) => m[1]!).join('\n'),
+      Dockerfile: read('Dockerfile').split('\n').filter((l) => l.startsWith('#')).join('\n'),
+    };
+    for (const [file, text] of Object.entries(commands)) {
+      const published = [...text.matchAll(/(?:^|\s)(?:-p|--publish)[ =](\S+)/gm)].map((m) => m[1]!);
+      expect(published.length, file).toBeGreaterThan(0);
+      for (const p of published) expect(p, `${file}: -p ${p}`).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
+    }
+  });
+
+  it('takes the API key from an env file at run time, never from the image', () => {
+    expect(read('compose.yaml')).toMatch(/^\s*env_file: addendum\.env$/m);
+    expect(read('Dockerfile')).not.toMatch(/ANTHROPIC_API_KEY|ARG .*KEY|ADDENDUM_CONTROL_TOKEN/);
+    expect(read('.dockerignore')).toMatch(/^\*$/m);
+  });
+});
+
 const skipReason = whyNoEngine();
 if (skipReason) console.warn(`container image test skipped: ${skipReason}`);
 
@@ -126,7 +153,7 @@ describe.skipIf(skipReason !== null)(`container image${skipReason ? ` (skipped: 
       '--env-file', envFile,
       '-e', `ANTHROPIC_API_URL=${upstream}`,
       '-e', `ADDENDUM_APPEND=${APPENDED}`,
-      '--memory', '512m',
+      '--memory', '512m', '--cpus', '1',
       '--read-only', '--tmpfs', '/tmp',
       '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
       IMAGE,
