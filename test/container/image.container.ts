@@ -143,22 +143,25 @@ describe.skipIf(skipReason !== null)(`container image${skipReason ? ` (skipped: 
     await run('podman', ['rm', '-f', NAME], { allowFail: true });
     await run('podman', ['volume', 'rm', '-f', VOLUME], { allowFail: true });
     const t2 = Date.now();
-    // The flags of compose.yaml: loopback-only ports, a named volume, limits, read-only root.
-    await engine(
-      'run', '-d', '--name', NAME,
-      '--network', 'slirp4netns:allow_host_loopback=true',
-      '-p', `127.0.0.1:${proxyPort}:8000`,
-      '-p', `127.0.0.1:${dashboardPort}:8001`,
-      '-v', `${VOLUME}:/data`,
-      '--env-file', envFile,
-      '-e', `ANTHROPIC_API_URL=${upstream}`,
-      '-e', `ADDENDUM_APPEND=${APPENDED}`,
-      '--memory', '512m', '--cpus', '1',
-      '--read-only', '--tmpfs', '/tmp',
-      '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
-      IMAGE,
-    );
-    rmSync(envFile);
+    try {
+      // The flags of compose.yaml: loopback-only ports, a named volume, limits, read-only root.
+      await engine(
+        'run', '-d', '--name', NAME,
+        '--network', 'slirp4netns:allow_host_loopback=true',
+        '-p', `127.0.0.1:${proxyPort}:8000`,
+        '-p', `127.0.0.1:${dashboardPort}:8001`,
+        '-v', `${VOLUME}:/data`,
+        '--env-file', envFile,
+        '-e', `ANTHROPIC_API_URL=${upstream}`,
+        '-e', `ADDENDUM_APPEND=${APPENDED}`,
+        '--memory', '512m', '--cpus', '1',
+        '--read-only', '--tmpfs', '/tmp',
+        '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
+        IMAGE,
+      );
+    } finally {
+      rmSync(envFile, { force: true });
+    }
     await waitHealthy(60_000);
     metrics.startSeconds = (Date.now() - t2) / 1000;
     const line = Object.entries(metrics).map(([k, v]) => `${k}=${v.toFixed(1)}`).join(' ');
