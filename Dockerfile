@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # Addendum, headless: the proxy and its dashboard, without Electron.
 #
 #   docker build -t addendum .
@@ -19,15 +18,17 @@ RUN apt-get update \
 WORKDIR /src
 # Electron is a dev dependency for the desktop shell: its package (types) is needed to
 # type-check main/, its binary never is. better-sqlite3 compiles from source instead of
-# fetching a prebuilt binary from GitHub.
+# fetching a prebuilt binary from GitHub (prebuild-install reads the variable), on every core.
 ENV ELECTRON_SKIP_BINARY_DOWNLOAD=1 \
     npm_config_build_from_source=true \
+    JOBS=max \
     npm_config_audit=false \
     npm_config_fund=false \
     npm_config_update_notifier=false
 
 COPY package.json package-lock.json ./
-RUN --mount=type=secret,id=ca \
+# The npm cache survives between builds on one machine; the CA secret is never in a layer.
+RUN --mount=type=secret,id=ca --mount=type=cache,target=/root/.npm \
     if [ -s /run/secrets/ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/ca; fi \
  && npm ci
 
