@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { createApp } from './http/app.js';
+import { reachableHost } from './http/guard.js';
 import { effectiveModifierText, validateConfig, type ProxyConfig } from './config.js';
 import { ProxyEvents } from './lib/events.js';
 import type { Exchange } from './http/exchange.js';
@@ -92,7 +93,7 @@ export async function createProxy(initial: ProxyConfig, deps: ProxyDeps = {}): P
 
   const status = (): ProxyStatus => ({
     running: server !== null,
-    baseUrl: server && boundPort !== null ? `http://${formatHost(config.host)}:${boundPort}` : null,
+    baseUrl: server && boundPort !== null ? `http://${formatHost(reachableHost(config.host))}:${boundPort}` : null,
     host: config.host,
     port: boundPort ?? config.port,
     upstreamUrl: config.upstreamUrl,

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm test`: type-check, build, then every suite (vitest: unit + integration + renderer;
- * Playwright: dashboard in Chromium, Electron when a binary exists), and one closing line
+ * Playwright: dashboard in Chromium, Electron when a binary exists; the container image
+ * when podman can run), and one closing line
  * summing them all: `N passed, N failed, N skipped`.
  */
 import { spawnSync } from 'node:child_process';
@@ -38,19 +39,7 @@ if (run('build', 'npm', ['run', 'build', '--silent']) !== 0) {
 }
 
 // 3. vitest
-const vitestJson = join(results, 'vitest.json');
-rmSync(vitestJson, { force: true });
-const vitestStatus = run('vitest', npx, ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${vitestJson}`]);
-const v = readJson(vitestJson);
-if (v) {
-  totals.passed += v.numPassedTests;
-  totals.failed += v.numFailedTests;
-  totals.skipped += v.numPendingTests + v.numTodoTests;
-  // A suite that failed to load has no failed tests but is a failure all the same.
-  if (vitestStatus !== 0 && v.numFailedTests === 0) totals.failed++;
-} else {
-  totals.failed++;
-}
+runVitest('vitest', 'vitest.json', []);
 
 // 4. Playwright (browsers are never downloaded: Debian's Chromium, see playwright.config.ts)
 const pwJson = join(results, 'playwright.json');
@@ -70,7 +59,28 @@ if (p?.stats) {
   totals.failed++;
 }
 
+// 5. The container image (build, run, stop; skips with the reason when podman cannot run).
+// Last and on its own: building an image takes minutes of every core.
+runVitest('container', 'vitest-container.json', ['--config', 'vitest.container.config.ts']);
+
 finish();
+
+/** One vitest run, its counts added to the totals. */
+function runVitest(label, jsonName, args) {
+  const json = join(results, jsonName);
+  rmSync(json, { force: true });
+  const status = run(label, npx, ['vitest', 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile=${json}`]);
+  const v = readJson(json);
+  if (!v) {
+    totals.failed++;
+    return;
+  }
+  totals.passed += v.numPassedTests;
+  totals.failed += v.numFailedTests;
+  totals.skipped += v.numPendingTests + v.numTodoTests;
+  // A suite that failed to load has no failed tests but is a failure all the same.
+  if (status !== 0 && v.numFailedTests === 0) totals.failed++;
+}
 
 function finish() {
   const line = `${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`;

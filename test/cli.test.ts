@@ -84,8 +84,10 @@ describe('npm run serve (proxy/cli/main.ts)', () => {
     const r = run([], env({ ADDENDUM_APPEND: ' -- from env', ANTHROPIC_API_KEY: 'sk-ant-cli-key-0000' }));
     running.push(r);
     const [, url] = await waitFor(r, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
-    await waitFor(r, /dashboard: http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{20,}/);
+    const [, dashboard] = await waitFor(r, /dashboard: (http:\/\/127\.0\.0\.1:\d+)\/#token=[\w-]{20,}/);
     expect(url).not.toMatch(/:0$/);
+    // The built dashboard from dist/renderer (npm test builds first), not the "not built" page.
+    expect(await (await fetch(`${dashboard}/`)).text()).toContain('<script');
     const res = await fetch(`${url}/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

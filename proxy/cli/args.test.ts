@@ -12,6 +12,7 @@ describe('parseCli', () => {
       ADDENDUM_APPEND: ' say moo',
       ADDENDUM_DATA_DIR: '/tmp/x',
       ADDENDUM_DASHBOARD_PORT: '7000',
+      ADDENDUM_DASHBOARD_HOST: '0.0.0.0',
       ADDENDUM_LOG_LEVEL: 'debug',
       ADDENDUM_CONNECT_TIMEOUT_MS: '1500',
       ADDENDUM_IDLE_TIMEOUT_MS: '2500',
@@ -34,6 +35,7 @@ describe('parseCli', () => {
     });
     expect(o.dataDir).toBe('/tmp/x');
     expect(o.dashboardPort).toBe(7000);
+    expect(o.dashboardHost).toBe('0.0.0.0');
   });
 
   it('lets flags win over variables and sets only what was given', () => {
@@ -41,6 +43,12 @@ describe('parseCli', () => {
     expect(o.overrides).toEqual({ port: 8123, modifierText: '', modifierEnabled: false, allowedOrigins: ['https://x.example'] });
     expect(o.dashboardPort).toBeNull();
     expect(o.dataDir).toBeNull();
+  });
+
+  it('binds the dashboard to loopback unless told otherwise, the flag winning', () => {
+    expect(parseCli([], {}).dashboardHost).toBe('127.0.0.1');
+    expect(parseCli([], { ADDENDUM_DASHBOARD_HOST: '' }).dashboardHost).toBe('127.0.0.1');
+    expect(parseCli(['--dashboard-host', '::'], { ADDENDUM_DASHBOARD_HOST: '0.0.0.0' }).dashboardHost).toBe('::');
   });
 
   it('leaves the modifier to the settings file when ADDENDUM_APPEND is unset', () => {

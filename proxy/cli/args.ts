@@ -24,6 +24,7 @@ Options (environment variable in brackets; a flag wins over its variable):
   --append TEXT             text appended to the last user message; empty = off [ADDENDUM_APPEND]
   --data-dir DIR            history database and settings folder [ADDENDUM_DATA_DIR]
   --dashboard-port N        dashboard/control API port, 0 = any free port [ADDENDUM_DASHBOARD_PORT] (default 0)
+  --dashboard-host HOST     address the dashboard binds [ADDENDUM_DASHBOARD_HOST] (default 127.0.0.1)
   --no-dashboard            do not serve the dashboard
   --log-level LEVEL         debug | info | warn | error [ADDENDUM_LOG_LEVEL] (default info)
   --connect-timeout MS      upstream connect timeout [ADDENDUM_CONNECT_TIMEOUT_MS] (default 60000)
@@ -43,6 +44,8 @@ export interface CliOptions {
   overrides: Partial<ProxyConfig>;
   dataDir: string | null;
   dashboardPort: number | null;
+  /** Only loopback Host names are served whatever the bind (0.0.0.0 in a container). */
+  dashboardHost: string;
   controlToken: string | null;
 }
 
@@ -74,6 +77,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
         append: { type: 'string' },
         'data-dir': { type: 'string' },
         'dashboard-port': { type: 'string' },
+        'dashboard-host': { type: 'string' },
         'no-dashboard': { type: 'boolean' },
         'log-level': { type: 'string' },
         'connect-timeout': { type: 'string' },
@@ -129,6 +133,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
   const dash = pick(v['dashboard-port'], 'ADDENDUM_DASHBOARD_PORT');
   if (dash !== undefined && dash !== '') dashboardPort = ruled('dashboard port', dash, parseWholeNumber, checkPort);
   if (v['no-dashboard']) dashboardPort = null;
+  const dashboardHost = pick(v['dashboard-host'], 'ADDENDUM_DASHBOARD_HOST');
 
   const token = env.ADDENDUM_CONTROL_TOKEN;
   if (token !== undefined && token !== '' && token.length < 16) {
@@ -141,6 +146,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
     overrides: o,
     dataDir: dataDir !== undefined && dataDir !== '' ? dataDir : null,
     dashboardPort,
+    dashboardHost: dashboardHost !== undefined && dashboardHost !== '' ? dashboardHost : '127.0.0.1',
     controlToken: token ? token : null,
   };
 }

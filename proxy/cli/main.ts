@@ -95,7 +95,13 @@ async function main(): Promise<void> {
   if (options.dashboardPort !== null) {
     const token = options.controlToken ?? newControlToken();
     try {
-      control = await startControlServer({ api: host.api, port: options.dashboardPort, token, staticDir: staticDir() });
+      control = await startControlServer({
+        api: host.api,
+        host: options.dashboardHost,
+        port: options.dashboardPort,
+        token,
+        staticDir: staticDir(),
+      });
     } catch (err) {
       await host.close().catch(() => undefined);
       fail((err as Error).message);

@@ -12,8 +12,8 @@ import { PassThrough } from 'node:stream';
 import Koa from 'koa';
 import getRawBody from 'raw-body';
 import { EVENTS_PATH, HTTP_ROUTES, TOKEN_HEADER, type ContractEvent, type OperationName } from '../contract/operations.js';
-import { isLoopbackHost } from '../http/guard.js';
-import { listen, trackSockets } from '../lib/listen.js';
+import { isLoopbackHost, reachableHost } from '../http/guard.js';
+import { formatHost, listen, trackSockets } from '../lib/listen.js';
 import type { HostApi } from '../host/host.js';
 import { ControlError, toErrorReply } from './errors.js';
 import { NO_BUILD_PAGE, openStatic, resolveStatic } from './static.js';
@@ -30,7 +30,8 @@ export interface ControlServerOptions {
   api: HostApi;
   /** 0 picks a free port. */
   port: number;
-  host?: '127.0.0.1';
+  /** 127.0.0.1 unless set; a container binds 0.0.0.0 and publishes on host loopback. */
+  host?: string;
   token: string;
   /** The built renderer (dist/renderer), or null for the API only. */
   staticDir: string | null;
@@ -270,7 +271,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const server: Server = createServer(app.callback());
   const sockets = trackSockets(server);
   boundPort = await listen(server, options.port, host, 'dashboard port');
-  const url = `http://${host}:${boundPort}`;
+  const url = `http://${formatHost(reachableHost(host))}:${boundPort}`;
 
   let closing: Promise<void> | null = null;
   return {

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { existsSync, statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExchangeRecord, RetentionSettings } from '../contract/types.js';
 import { HistoryError } from './errors.js';
@@ -531,5 +532,16 @@ describe('close', () => {
     const again = await openHistory({ dataDir, retention: roomy });
     open.push(again);
     expect(await allIds(again)).toHaveLength(50);
+  });
+
+  it('leaves no write-ahead log behind: the database file alone holds every row', async () => {
+    const { history } = await setup();
+    for (let i = 0; i < 20; i++) history.add(makeRecord({ id: `w-${i}` }));
+    await history.flush();
+    expect(statSync(`${history.file}-wal`).size).toBeGreaterThan(0);
+    await history.close();
+    const wal = `${history.file}-wal`;
+    expect(existsSync(wal) ? statSync(wal).size : 0).toBe(0);
+    expect(countRows(history.file)).toBe(20);
   });
 });

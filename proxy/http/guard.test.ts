@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkRequest, hostPart, isLoopbackHost, isLoopbackOrigin } from './guard.js';
+import { checkRequest, hostPart, isLoopbackHost, isLoopbackOrigin, reachableHost } from './guard.js';
 
 describe('loopback guard', () => {
   it.each([
@@ -42,5 +42,16 @@ describe('loopback guard', () => {
     expect(checkRequest({ host: 'localhost', origin: 'https://evil.example' }, { allowedOrigins: [] })).toEqual({ ok: false, reason: 'origin', value: 'https://evil.example' });
     expect(checkRequest({ host: '10.0.0.2:8000' }, { allowedOrigins: [], allowedHosts: ['10.0.0.2'] })).toEqual({ ok: true });
     expect(checkRequest({ host: undefined }, { allowedOrigins: [] })).toEqual({ ok: false, reason: 'host', value: '' });
+  });
+
+  it('names a loopback address for a wildcard bind, and the bound address otherwise', () => {
+    expect(reachableHost('0.0.0.0')).toBe('127.0.0.1');
+    expect(reachableHost('::')).toBe('::1');
+    expect(reachableHost('127.0.0.1')).toBe('127.0.0.1');
+    expect(reachableHost('10.0.0.2')).toBe('10.0.0.2');
+    // The names printed for a wildcard bind pass the Host check; the wildcard itself does not.
+    expect(isLoopbackHost(`${reachableHost('0.0.0.0')}:8000`)).toBe(true);
+    expect(isLoopbackHost(`[${reachableHost('::')}]:8000`)).toBe(true);
+    expect(checkRequest({ host: '0.0.0.0:8000' }, { allowedOrigins: [], allowedHosts: [] })).toEqual({ ok: false, reason: 'host', value: '0.0.0.0:8000' });
   });
 });

@@ -42,6 +42,17 @@ export function isLoopbackOrigin(origin: string): boolean {
   }
 }
 
+/**
+ * The address a client on this machine uses for a server bound to `bindHost`. A wildcard
+ * bind (0.0.0.0 in a container) is no address to connect to, and its name would be refused
+ * by the Host check above: loopback is what local clients and published ports reach.
+ */
+export function reachableHost(bindHost: string): string {
+  if (bindHost === '0.0.0.0' || bindHost === '') return '127.0.0.1';
+  if (bindHost === '::' || bindHost === '[::]') return '::1';
+  return bindHost;
+}
+
 export type GuardVerdict = { ok: true } | { ok: false; reason: 'host' | 'origin'; value: string };
 
 /**
