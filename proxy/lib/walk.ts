@@ -79,7 +79,7 @@ function isStackOverflow(err: unknown): boolean {
 export function stringifyJson(value: unknown, options: StringifyOptions = {}): string | undefined {
   const indent = options.indent ?? 0;
   const indentDepth = options.indentDepth ?? Infinity;
-  if (indentDepth === Infinity || jsonDepth(value) <= indentDepth) {
+  if (indentDepth === Infinity || jsonDepth(value, indentDepth) <= indentDepth) {
     try {
       return indent > 0 ? JSON.stringify(value, null, indent) : JSON.stringify(value);
     } catch (err) {
@@ -122,14 +122,16 @@ export function cloneJson<T>(value: T): T {
   return mapStrings(value, (s) => s) as T;
 }
 
-/** How deep `value` nests: 0 for a leaf, 1 for a flat array or object. */
-export function jsonDepth(value: unknown): number {
+/** How deep `value` nests: 0 for a leaf, 1 for a flat array or object. With a `limit`, the
+ * walk stops as soon as the depth passes it, so a cycle (endlessly deep) ends the walk too. */
+export function jsonDepth(value: unknown, limit = Infinity): number {
   let max = 0;
   const stack: Array<[unknown, number]> = [[value, 0]];
   while (stack.length > 0) {
     const [v, d] = stack.pop()!;
     if (!isContainer(v)) continue;
     max = Math.max(max, d + 1);
+    if (max > limit) return max;
     for (const child of Array.isArray(v) ? v : Object.values(v)) if (isContainer(child)) stack.push([child, d + 1]);
   }
   return max;
