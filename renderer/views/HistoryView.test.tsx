@@ -98,6 +98,15 @@ describe('HistoryView', () => {
     expect(detail).toBeTruthy();
   });
 
+  it('loads the first page once and keeps it while nothing changes', async () => {
+    const api = createFakeApi({ records: records(3) });
+    renderHistory(api);
+    await screen.findAllByTestId('history-row');
+    // Well past the filters' debounce: an unchanged filter must not reload the list.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(api.listHistory).toHaveBeenCalledTimes(1);
+  });
+
   it('loads further pages as the list scrolls', async () => {
     const api = createFakeApi({ records: records(250) });
     renderHistory(api);
