@@ -8,6 +8,7 @@ import { serializeError } from './errors.js';
 import type { Change, FromWorker, QueuedRecord, ToWorker, WorkerInit, WriteOp } from './protocol.js';
 import { migrationMessage, RowConverter } from './migrate-rows.js';
 import { openWriteDatabase, type Db } from './schema.js';
+import { recordChars } from './shedding.js';
 import { HistoryWriter } from './writer.js';
 
 /** A batch is committed after this delay, or sooner when it reaches one of the sizes below. */
@@ -40,10 +41,6 @@ function serve(db: Db, writer: HistoryWriter): void {
   let queue: Array<{ seq: number; record: QueuedRecord }> = [];
   let queuedChars = 0;
   let timer: NodeJS.Timeout | null = null;
-
-  function approxChars(r: QueuedRecord): number {
-    return (r.originalBody?.length ?? 0) + (r.forwardedBody?.length ?? 0) + (r.responseBody?.length ?? 0) + (r.assembled?.length ?? 0);
-  }
 
   function commit(): void {
     if (timer) {
@@ -87,7 +84,7 @@ function serve(db: Db, writer: HistoryWriter): void {
     switch (message.t) {
       case 'add':
         queue.push({ seq: message.seq, record: message.record });
-        queuedChars += approxChars(message.record);
+        queuedChars += recordChars(message.record);
         if (queue.length >= BATCH_MAX_RECORDS || queuedChars >= BATCH_MAX_CHARS) commit();
         else timer ??= setTimeout(commit, BATCH_DELAY_MS);
         break;
