@@ -113,9 +113,10 @@ export class RecordWriter {
     this.#fillBodies.run({
       seq: b.seq,
       original_manifest: o?.manifest ?? null,
+      // The same body forwarded: no second manifest, only its hash (which tells it from "none").
       forwarded_manifest: f === o ? null : (f?.manifest ?? null),
       original_sha: o?.sha ?? null,
-      forwarded_sha: f === o ? null : (f?.sha ?? null),
+      forwarded_sha: f?.sha ?? null,
       response_packed: b.response === null ? null : pack(b.response),
       assembled_packed: b.assembled === null ? null : packText(b.assembled),
       headers_packed: packText(JSON.stringify([b.requestHeaders, b.responseHeaders])),

@@ -180,7 +180,9 @@ export function recordFromRow(row: ExchangeRow, rebuild: (manifest: Buffer, sha:
   }
   const text = (m: Buffer | null, sha: Buffer | null): string | null => (m === null ? null : rebuild(m, sha).toString('utf8'));
   const original = text(row.original_manifest, row.original_sha);
-  const forwarded = row.forwarded_manifest === null ? original : text(row.forwarded_manifest, row.forwarded_sha);
+  // No manifest: the original was forwarded as is (its hash is kept) or nothing was forwarded.
+  const forwarded =
+    row.forwarded_manifest !== null ? text(row.forwarded_manifest, row.forwarded_sha) : row.forwarded_sha !== null ? original : null;
   const headers = row.headers_packed ? (JSON.parse(unpackText(row.headers_packed)) as [unknown, unknown]) : [{}, {}];
   return {
     ...summary,

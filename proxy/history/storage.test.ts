@@ -70,6 +70,17 @@ describe('content-addressed request bodies', () => {
     expect(stored * 20).toBeLessThan(sent);
   });
 
+  it('tells a body forwarded unchanged from none forwarded at all', () => {
+    const { writer, reader } = open();
+    const [first] = replay(1);
+    writer.insertBatch([
+      { ...first!, id: 'same', forwardedBody: first!.originalBody },
+      { ...first!, id: 'none', forwardedBody: null },
+    ]);
+    expect(reader.get('same')!.forwardedBody).toBe(reader.get('same')!.originalBody);
+    expect(reader.get('none')!.forwardedBody).toBeNull();
+  });
+
   it('refuses to show a body whose parts were damaged, with a typed error', () => {
     const { db, writer, reader } = open();
     writer.insertBatch(replay(1).slice(0, 1));

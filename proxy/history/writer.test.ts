@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ExchangeRecord } from '../contract/types.js';
 import { openWriteDatabase, type Db } from './schema.js';
 import { makeRecord, tempDir } from './testing.js';
-import { HistoryWriter, isRecordError, normalizeRetention } from './writer.js';
+import { HistoryWriter, isRecordError, normalizeRetention, rowsOverSize } from './writer.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -88,6 +88,14 @@ describe('policies', () => {
     expect(normalizeRetention({ maxRows: 0, maxAgeDays: 0, maxDbMb: 0 })).toEqual({ maxRows: null, maxAgeMs: null, maxBytes: null });
     expect(normalizeRetention({ maxRows: 1.5, maxAgeDays: Number.NaN, maxDbMb: Number.NaN })).toEqual({ maxRows: null, maxAgeMs: null, maxBytes: null });
     expect(normalizeRetention({ maxRows: 1, maxAgeDays: 1, maxDbMb: 2 }).maxBytes).toBe(2 * 1048576);
+  });
+
+  it('deletes the oldest rows in proportion to the excess over the size cap, one bounded step at a time', () => {
+    expect(rowsOverSize(100, 200, 50)).toBe(0);
+    expect(rowsOverSize(200, 100, 1000)).toBe(500);
+    expect(rowsOverSize(110, 100, 100)).toBe(10);
+    expect(rowsOverSize(101, 100, 3)).toBe(1);
+    expect(rowsOverSize(500, 100, 0)).toBe(0);
   });
 
   it('tells record errors from database errors', () => {

@@ -143,7 +143,9 @@ export class HistoryWriter {
       this.#afterRemoval(removed);
       if (maxBytes !== null) {
         for (let step = 0; step < SIZE_PRUNE_MAX_STEPS; step++) {
-          const n = rowsOverSize(this.usedBytes(), maxBytes, this.#count.get()!);
+          const used = this.usedBytes();
+          // Counting rows walks an index: only when the file is over the cap.
+          const n = used <= maxBytes ? 0 : rowsOverSize(used, maxBytes, this.#count.get()!);
           if (n === 0) break;
           const oldest = this.#pruneOldest.all(n);
           this.#afterRemoval(oldest);
