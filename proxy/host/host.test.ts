@@ -161,6 +161,32 @@ describe('host with a real proxy', () => {
     await expect(host.api.listHistory({ limit: -1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
+  it('groups exchanges into sessions and serves them, validating the arguments', async () => {
+    host = await createHost({ baseConfig: base, overrides: { upstreamUrl: fake.url }, store: memoryStore({ port: 0 }) });
+    const status = await host.api.startProxy();
+    await (await send(status.baseUrl!, 'first question', { 'x-claude-code-session-id': 'host-session-1' })).text();
+    await (await send(status.baseUrl!, 'second question', { 'x-claude-code-session-id': 'host-session-1' })).text();
+    await (await send(status.baseUrl!, 'another run', { 'x-claude-code-session-id': 'host-session-2' })).text();
+    await host.proxy.history.flush();
+
+    const page = await host.api.listSessions({});
+    expect(page.items.map((s) => s.id)).toEqual(['h:host-session-2', 'h:host-session-1']);
+    expect(page.items[1]).toMatchObject({ turns: 2, errors: 0, title: 'first question', models: ['claude-sonnet-4-5'] });
+    const first = await host.api.listSessions({ limit: 1 });
+    expect(first.items).toHaveLength(1);
+    expect((await host.api.listSessions({ limit: 1, cursor: first.nextCursor })).items.map((s) => s.id)).toEqual(['h:host-session-1']);
+
+    const detail = await host.api.getSession({ id: 'h:host-session-1' });
+    expect(detail?.turnList).toHaveLength(2);
+    const inSession = await host.api.listHistory({ session: 'h:host-session-1' });
+    expect(inSession.items.map((i) => i.id).sort()).toEqual(detail!.turnList.map((t) => t.exchangeId).sort());
+    expect(await host.api.getSession({ id: 'h:unknown' })).toBeNull();
+
+    await expect(host.api.listSessions({ limit: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(host.api.listSessions({ sort: 'asc' } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(host.api.getSession({ id: '' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
   it('never returns the stored key, even when a prompt contains it', async () => {
     host = await createHost({ baseConfig: base, overrides: { upstreamUrl: fake.url }, store: memoryStore({ port: 0, apiKey: KEY }) });
     const status = await host.api.startProxy();
