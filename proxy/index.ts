@@ -170,7 +170,9 @@ export async function createProxy(initial: ProxyConfig, deps: ProxyDeps = {}): P
   function update(patch: Partial<ProxyConfig>): void {
     const next = validateConfig({ ...config, ...patch, retention: { ...config.retention, ...patch.retention } });
     const retentionChanged =
-      next.retention.maxRows !== config.retention.maxRows || next.retention.maxAgeDays !== config.retention.maxAgeDays;
+      next.retention.maxRows !== config.retention.maxRows ||
+      next.retention.maxAgeDays !== config.retention.maxAgeDays ||
+      next.retention.maxDbMb !== config.retention.maxDbMb;
     config = next;
     logger.level = config.logLevel;
     if (retentionChanged) history.setRetention(config.retention);
