@@ -241,4 +241,6 @@ export interface ProxyStatus {
   lastError: string | null;
   /** Something the user should know about the running proxy, e.g. that its port changed. */
   notice?: string | null;
+  /** The latest report of converting a history written by schema 1; absent when there was nothing to convert. */
+  migration?: MigrationStatus;
 }
