@@ -59,12 +59,12 @@ describe('toDisk / fromDisk', () => {
     apiKey: KEY,
     port: 9000,
     modifierText: 'Answer in French.',
-    retention: { maxRows: 500, maxAgeDays: 7 },
+    retention: { maxRows: 500, maxAgeDays: 7, maxDbMb: 256 },
   };
 
   it('writes the shared format with the key encrypted, never in clear', () => {
     const disk = toDisk(settings, fakeSafeStorage(), 'darwin');
-    expect(disk).toMatchObject({ version: 1, port: 9000, modifierText: 'Answer in French.', retention: { maxRows: 500, maxAgeDays: 7 } });
+    expect(disk).toMatchObject({ version: 1, port: 9000, modifierText: 'Answer in French.', retention: { maxRows: 500, maxAgeDays: 7, maxDbMb: 256 } });
     expect(disk).not.toHaveProperty('apiKey');
     expect(typeof disk.apiKeyEncrypted).toBe('string');
     expect(JSON.stringify(disk)).not.toContain(KEY);

@@ -111,6 +111,20 @@ describe('registerIpcHandlers', () => {
       error: { code: 'FORBIDDEN_SENDER' },
     });
 
+    expect(OPERATION_NAMES).toEqual(expect.arrayContaining(['listSessions', 'getSession']));
+    await expect(registered.get(channelFor('listSessions'))!(topFrame(OWN), { limit: 3 })).resolves.toEqual({
+      ok: true,
+      result: { op: 'listSessions', arg: { limit: 3 } },
+    });
+    await expect(registered.get(channelFor('getSession'))!(topFrame(OWN), { id: 'h:s' })).resolves.toEqual({
+      ok: true,
+      result: { op: 'getSession', arg: { id: 'h:s' } },
+    });
+    await expect(registered.get(channelFor('getSession'))!(topFrame('https://x.test/'), { id: 'h:s' })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN_SENDER' },
+    });
+
     dispose();
     expect(registered.size).toBe(0);
   });

@@ -55,6 +55,8 @@ const api: AddendumApi = {
   deleteHistoryEntry: (arg) => call('deleteHistoryEntry', arg),
   clearHistory: () => call('clearHistory'),
   getStats: (arg) => call('getStats', arg),
+  listSessions: (query) => call('listSessions', query),
+  getSession: (arg) => call('getSession', arg),
   subscribe(listener) {
     listeners.add(listener);
     return () => {

@@ -74,6 +74,16 @@ describe('preload bridge', () => {
     expect(ipcRenderer.invoke).toHaveBeenLastCalledWith('addendum:updateSettings', { port: 9000 });
   });
 
+  it('passes the session queries to their channels with their arguments', async () => {
+    const { api, ipcRenderer } = loadPreload();
+    await expect(api.listSessions({ limit: 5, client: 'claude-cli/2.1.197' })).resolves.toEqual({ channel: 'addendum:listSessions' });
+    expect(ipcRenderer.invoke).toHaveBeenLastCalledWith('addendum:listSessions', { limit: 5, client: 'claude-cli/2.1.197' });
+    await expect(api.getSession({ id: 'h:abc' })).resolves.toEqual({ channel: 'addendum:getSession' });
+    expect(ipcRenderer.invoke).toHaveBeenLastCalledWith('addendum:getSession', { id: 'h:abc' });
+    await api.listHistory({ session: 'h:abc' });
+    expect(ipcRenderer.invoke).toHaveBeenLastCalledWith('addendum:listHistory', { session: 'h:abc' });
+  });
+
   it('rejects with an error the renderer client turns back into a coded ApiError', async () => {
     const { api, replies } = loadPreload();
     replies.set('addendum:updateSettings', {

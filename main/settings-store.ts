@@ -25,7 +25,7 @@ const SCHEMA: Schema<Record<string, unknown>> = {
   port: { type: 'integer' },
   modifierText: { type: 'string' },
   modifierEnabled: { type: 'boolean' },
-  retention: { type: 'object', properties: { maxRows: { type: 'integer' }, maxAgeDays: { type: 'integer' } } },
+  retention: { type: 'object', properties: { maxRows: { type: 'integer' }, maxAgeDays: { type: 'integer' }, maxDbMb: { type: 'integer' } } },
   launchAtLogin: { type: 'boolean' },
 };
 

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { LogLevel, RetentionSettings } from './contract/types.js';
-import { checkMaxAgeDays, checkMaxRows, checkPort, checkUpstreamUrl } from './contract/rules.js';
+import { checkMaxAgeDays, checkMaxDbMb, DEFAULT_MAX_DB_MB, checkMaxRows, checkPort, checkUpstreamUrl } from './contract/rules.js';
 import { AddendumError } from './lib/errors.js';
 
 export interface ProxyConfig {
@@ -49,7 +49,7 @@ export const DEFAULTS: Omit<ProxyConfig, 'dataDir'> = {
   idleTimeoutMs: 10 * 60_000,
   bodyLimitBytes: 32 * 1024 * 1024,
   allowedOrigins: [],
-  retention: { maxRows: 10_000, maxAgeDays: 30 },
+  retention: { maxRows: 10_000, maxAgeDays: 30, maxDbMb: DEFAULT_MAX_DB_MB },
   maxStoredResponseBytes: 2 * 1024 * 1024,
   shutdownGraceMs: 10_000,
   dashboardPort: 0,
@@ -92,5 +92,6 @@ export function validateConfig(config: ProxyConfig): ProxyConfig {
   }
   rule('retention max rows', config.retention.maxRows, checkMaxRows);
   rule('retention max age', config.retention.maxAgeDays, checkMaxAgeDays);
+  if (config.retention.maxDbMb !== undefined) rule('retention max size', config.retention.maxDbMb, checkMaxDbMb);
   return config;
 }

@@ -14,7 +14,7 @@ import { openHistory, type History } from './history/index.js';
 import { formatHost, listen, ListenError, trackSockets } from './lib/listen.js';
 import { createLogger, type Logger } from './lib/log.js';
 import type { ProxyRuntime } from './http/runtime.js';
-import type { ProxyStatus } from './contract/types.js';
+import type { MigrationStatus, ProxyStatus } from './contract/types.js';
 import { createAgents } from './http/upstream.js';
 import { VERSION } from './version.js';
 
@@ -48,6 +48,11 @@ export async function createProxy(initial: ProxyConfig, deps: ProxyDeps = {}): P
   let config = validateConfig({ ...initial, retention: { ...initial.retention } });
   const events = deps.events ?? new ProxyEvents();
   const logger = createLogger(events, { level: config.logLevel, console: deps.consoleLog ?? false });
+  // Progress of converting a schema-1 history: a log line per report, and the latest report in
+  // the status (a state event, so the dashboard sees it move). It may arrive before the rest
+  // of this function has run, hence the late-bound notifier.
+  let migration: MigrationStatus | null = null;
+  let onMigrationState: () => void = () => {};
   const history =
     deps.history ??
     (await openHistory({
@@ -56,6 +61,11 @@ export async function createProxy(initial: ProxyConfig, deps: ProxyDeps = {}): P
       ...(deps.nativeBinding ? { nativeBinding: deps.nativeBinding } : {}),
       onError: (err) => logger.error(`history: ${err.message}`),
       onChange: (change) => events.emit('history:change', change),
+      onMigration: (progress, message) => {
+        migration = { ...progress };
+        logger.info(message);
+        onMigrationState();
+      },
     }));
   const agents = createAgents();
   const inflight = new Set<Exchange>();
@@ -101,8 +111,10 @@ export async function createProxy(initial: ProxyConfig, deps: ProxyDeps = {}): P
     startedAt,
     lastError,
     notice,
+    ...(migration ? { migration: { ...migration } } : {}),
   });
   const emitState = (): void => events.emit('state', status());
+  onMigrationState = emitState;
 
   async function start(): Promise<ProxyStatus> {
     if (closed) throw new ListenError('LISTEN_FAILED', 'The proxy was closed.');
@@ -170,7 +182,9 @@ export async function createProxy(initial: ProxyConfig, deps: ProxyDeps = {}): P
   function update(patch: Partial<ProxyConfig>): void {
     const next = validateConfig({ ...config, ...patch, retention: { ...config.retention, ...patch.retention } });
     const retentionChanged =
-      next.retention.maxRows !== config.retention.maxRows || next.retention.maxAgeDays !== config.retention.maxAgeDays;
+      next.retention.maxRows !== config.retention.maxRows ||
+      next.retention.maxAgeDays !== config.retention.maxAgeDays ||
+      next.retention.maxDbMb !== config.retention.maxDbMb;
     config = next;
     logger.level = config.logLevel;
     if (retentionChanged) history.setRetention(config.retention);

@@ -3,9 +3,16 @@
  * retention and search a user relies on.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { defaultConfig } from '../proxy/config.js';
+import type { ProxyStatus } from '../proxy/contract/types.js';
+import { ROW_COLUMNS } from '../proxy/history/rows.js';
+import { historyFile, MIGRATIONS, openWriteDatabase } from '../proxy/history/schema.js';
+import { createProxy } from '../proxy/index.js';
+import { ProxyEvents } from '../proxy/lib/events.js';
 import { startHarness, type Harness } from './harness.js';
 
 const CONFIGURED = 'sk-ant-api03-CONFIGURED-never-stored-7c1e';
@@ -106,5 +113,55 @@ describe('history written by the proxy', () => {
     expect(seen[0]).toBe('start claude-x modified=true');
     expect(seen[1]).toBe('response 200');
     expect(seen[2]).toMatch(/^finish 200 ok out=\d+$/);
+  });
+});
+
+describe('a history written by schema 1', () => {
+  /** A schema-1 file as the previous version wrote it: its migration and an insert of every column. */
+  function schema1File(dataDir: string, count: number): void {
+    const db = openWriteDatabase(historyFile(dataDir), {}, MIGRATIONS.slice(0, 1));
+    const insert = db.prepare(`INSERT INTO exchanges (${ROW_COLUMNS.join(', ')}) VALUES (${ROW_COLUMNS.map((c) => `@${c}`).join(', ')})`);
+    for (let i = 0; i < count; i++) {
+      const body = JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 8, messages: [{ role: 'user', content: `old question ${i}` }] });
+      const response = JSON.stringify({ type: 'message', role: 'assistant', content: [{ type: 'text', text: `old answer ${i}` }] });
+      insert.run({
+        id: `old-${i}`, started_at: Date.now() - 60_000 + i * 1000, ttfb_ms: 10, duration_ms: 20, method: 'POST', path: '/v1/messages',
+        dialect: 'anthropic', model: 'claude-sonnet-4-5', stream: 0, status: 200, outcome: 'ok', stop_reason: 'end_turn',
+        usage_input: 1, usage_output: 2, usage_cache_read: 0, usage_cache_creation: 0, error: null, user_agent: 'claude-cli/2.1.197',
+        modified: 0, response_truncated: 0, original_size: body.length, forwarded_size: body.length, response_size: response.length,
+        assembled_size: 0, request_headers: JSON.stringify({ 'x-claude-code-session-id': 'old-run' }),
+        response_headers: '{"content-type":"application/json"}', original_body: body, forwarded_body: body, response_body: response, assembled: null,
+      });
+    }
+    db.close();
+  }
+
+  it('logs the conversion and shows its progress in the status', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'addendum-schema1-'));
+    schema1File(dataDir, 5);
+    const events = new ProxyEvents();
+    const logs: string[] = [];
+    const states: Array<ProxyStatus['migration']> = [];
+    events.on('log', (line) => logs.push(line.message));
+    events.on('state', (s) => states.push(s.migration));
+    const proxy = await createProxy({ ...defaultConfig({}), port: 0, dataDir, dashboardPort: null, logLevel: 'info' }, { events });
+    try {
+      await vi.waitFor(() => expect(proxy.status().migration?.state).toBe('done'), { timeout: 10_000 });
+      expect(proxy.status().migration).toMatchObject({ state: 'done', rowsDone: 5, rowsTotal: 5 });
+      expect(logs).toContain('History: conversion finished, 5 exchanges converted, ' + `${(proxy.status().migration!.bytesFreed / 1048576).toFixed(1)} MB given back.`);
+      expect(logs.some((l) => /^History: converting stored exchanges to the new format, \d+ of 5 done\.$/.test(l))).toBe(true);
+      expect(states.at(-1)?.state).toBe('done');
+      const page = await proxy.history.list({ limit: 10 });
+      expect(page.items.map((i) => i.id)).toEqual(['old-4', 'old-3', 'old-2', 'old-1', 'old-0']);
+      expect((await proxy.history.get('old-2'))?.originalBody).toContain('old question 2');
+    } finally {
+      await proxy.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves the status without a migration field when there was nothing to convert', async () => {
+    h = await startHarness();
+    expect(h.proxy.status()).not.toHaveProperty('migration');
   });
 });

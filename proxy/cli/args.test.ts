@@ -19,6 +19,7 @@ describe('parseCli', () => {
       ADDENDUM_ALLOWED_ORIGINS: 'https://a.example, https://b.example',
       ADDENDUM_MAX_ROWS: '10',
       ADDENDUM_MAX_AGE_DAYS: '2',
+      ADDENDUM_MAX_DB_MB: '512',
     });
     expect(o.overrides).toEqual({
       apiKey: 'sk-ant-env',
@@ -31,7 +32,7 @@ describe('parseCli', () => {
       connectTimeoutMs: 1500,
       idleTimeoutMs: 2500,
       allowedOrigins: ['https://a.example', 'https://b.example'],
-      retention: { maxRows: 10, maxAgeDays: 2 },
+      retention: { maxRows: 10, maxAgeDays: 2, maxDbMb: 512 },
     });
     expect(o.dataDir).toBe('/tmp/x');
     expect(o.dashboardPort).toBe(7000);
@@ -57,6 +58,16 @@ describe('parseCli', () => {
 
   it('keeps a partial retention override partial', () => {
     expect(parseCli(['--max-rows', '5'], {}).overrides.retention).toEqual({ maxRows: 5 });
+  });
+
+  it('reads the size cap from --max-db-mb over ADDENDUM_MAX_DB_MB, and refuses a bad one', () => {
+    expect(parseCli(['--max-db-mb', '256'], { ADDENDUM_MAX_DB_MB: '2048' }).overrides.retention).toEqual({ maxDbMb: 256 });
+    expect(parseCli([], { ADDENDUM_MAX_DB_MB: '2048' }).overrides.retention).toEqual({ maxDbMb: 2048 });
+    expect(parseCli([], { ADDENDUM_MAX_DB_MB: '' }).overrides.retention).toBeUndefined();
+    for (const bad of ['0', '1.5', '12MB', '-1', '1048577']) {
+      expect(() => parseCli(['--max-db-mb', bad], {}), bad).toThrow(ConfigError);
+    }
+    expect(() => parseCli([], { ADDENDUM_MAX_DB_MB: 'big' })).toThrow(/max db mb must be a whole number of MiB/);
   });
 
   it.each([

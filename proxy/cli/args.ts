@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, type ProxyConfig } from '../config.js';
-import { checkMaxAgeDays, checkMaxRows, checkPort, parseDecimal, parseWholeNumber } from '../contract/rules.js';
+import { checkMaxAgeDays, checkMaxDbMb, checkMaxRows, checkPort, parseDecimal, parseWholeNumber } from '../contract/rules.js';
 import { isLogLevel } from '../lib/log.js';
 
 export const HELP = `Usage: npm run serve -- [options]     (or: node dist/proxy/cli/main.js [options])
@@ -32,6 +32,7 @@ Options (environment variable in brackets; a flag wins over its variable):
   --allow-origin ORIGIN     browser origin allowed besides loopback; repeatable [ADDENDUM_ALLOWED_ORIGINS, comma-separated]
   --max-rows N              history retention: rows kept [ADDENDUM_MAX_ROWS] (default 10000)
   --max-age-days N          history retention: days kept [ADDENDUM_MAX_AGE_DAYS] (default 30)
+  --max-db-mb N             history retention: MiB the file may use [ADDENDUM_MAX_DB_MB] (default 1024)
   -h, --help                show this help
   -v, --version             print the version
 Control token: [ADDENDUM_CONTROL_TOKEN] fixes the dashboard token; otherwise a random one per launch.
@@ -85,6 +86,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
         'allow-origin': { type: 'string', multiple: true },
         'max-rows': { type: 'string' },
         'max-age-days': { type: 'string' },
+        'max-db-mb': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -121,10 +123,12 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
   if (origins?.length) o.allowedOrigins = origins;
   const maxRows = pick(v['max-rows'], 'ADDENDUM_MAX_ROWS');
   const maxAge = pick(v['max-age-days'], 'ADDENDUM_MAX_AGE_DAYS');
-  if ((maxRows !== undefined && maxRows !== '') || (maxAge !== undefined && maxAge !== '')) {
+  const maxDbMb = pick(v['max-db-mb'], 'ADDENDUM_MAX_DB_MB');
+  if (maxRows || maxAge || maxDbMb) {
     o.retention = {
       ...(maxRows ? { maxRows: ruled('max rows', maxRows, parseWholeNumber, checkMaxRows) } : {}),
       ...(maxAge ? { maxAgeDays: ruled('max age days', maxAge, parseDecimal, checkMaxAgeDays) } : {}),
+      ...(maxDbMb ? { maxDbMb: ruled('max db mb', maxDbMb, parseWholeNumber, checkMaxDbMb) } : {}),
     } as ProxyConfig['retention'];
   }
 

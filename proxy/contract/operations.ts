@@ -12,6 +12,9 @@ import type {
   ProxyEventMap,
   ProxyStatus,
   RetentionSettings,
+  SessionDetail,
+  SessionPage,
+  SessionQuery,
 } from './types.js';
 
 /** Settings as the UI sees them: the API key is write-only. */
@@ -66,6 +69,10 @@ export interface Operations {
   deleteHistoryEntry: { arg: { id: string }; result: { deleted: boolean } };
   clearHistory: { arg: void; result: { deleted: number } };
   getStats: { arg: { days?: number }; result: HistoryStats };
+  /** Sessions by latest activity, newest first, cursor-paginated. */
+  listSessions: { arg: SessionQuery; result: SessionPage };
+  /** One session with its turns in order; null when unknown. */
+  getSession: { arg: { id: string }; result: SessionDetail | null };
 }
 
 export type OperationName = keyof Operations;
@@ -117,6 +124,8 @@ export const HTTP_ROUTES: { [K in OperationName]: { method: 'GET' | 'POST' | 'DE
   deleteHistoryEntry: { method: 'POST', path: '/api/history/delete' },
   clearHistory: { method: 'POST', path: '/api/history/clear' },
   getStats: { method: 'POST', path: '/api/stats' },
+  listSessions: { method: 'POST', path: '/api/sessions/query' },
+  getSession: { method: 'POST', path: '/api/sessions/get' },
 };
 
 export const EVENTS_PATH = '/api/events';

@@ -6,9 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { buildSettingsPatch, formFromSettings, validatePort, validateUpstreamUrl } from '../../renderer/lib/validate.js';
 import { parseCli } from '../cli/args.js';
 import { defaultConfig, validateConfig, type ProxyConfig } from '../config.js';
+import { checkMaxDbMb, DEFAULT_MAX_DB_MB } from './rules.js';
 import { applyPatch, defaultSettings, toPublicSettings } from '../settings/settings.js';
 
-type Field = 'port' | 'upstreamUrl' | 'maxRows' | 'maxAgeDays';
+type Field = 'port' | 'upstreamUrl' | 'maxRows' | 'maxAgeDays' | 'maxDbMb';
+const RETENTION: readonly Field[] = ['maxRows', 'maxAgeDays', 'maxDbMb'];
 
 const accepts = (run: () => unknown): boolean => {
   try {
@@ -22,18 +24,18 @@ const accepts = (run: () => unknown): boolean => {
 function byConfig(field: Field, value: number | string): boolean {
   const base = defaultConfig({});
   const config: ProxyConfig =
-    field === 'maxRows' || field === 'maxAgeDays'
+    RETENTION.includes(field)
       ? { ...base, retention: { ...base.retention, [field]: value } }
       : { ...base, [field]: value };
   return accepts(() => validateConfig(config));
 }
 
 function bySettings(field: Field, value: number | string): boolean {
-  const patch = field === 'maxRows' || field === 'maxAgeDays' ? { retention: { [field]: value } } : { [field]: value };
+  const patch = RETENTION.includes(field) ? { retention: { [field]: value } } : { [field]: value };
   return accepts(() => applyPatch(defaultSettings(), patch));
 }
 
-const FLAGS: Record<Field, string> = { port: '--port', upstreamUrl: '--upstream', maxRows: '--max-rows', maxAgeDays: '--max-age-days' };
+const FLAGS: Record<Field, string> = { port: '--port', upstreamUrl: '--upstream', maxRows: '--max-rows', maxAgeDays: '--max-age-days', maxDbMb: '--max-db-mb' };
 
 function byCli(field: Field, text: string): boolean {
   return accepts(() => {
@@ -69,6 +71,14 @@ const TABLE: Array<[Field, string, boolean]> = [
   ['maxAgeDays', '36500', true],
   ['maxAgeDays', '36501', false],
   ['maxAgeDays', '0', false],
+  ['maxDbMb', '1', true],
+  ['maxDbMb', '1024', true],
+  ['maxDbMb', '1048576', true],
+  ['maxDbMb', '1048577', false],
+  ['maxDbMb', '0', false],
+  ['maxDbMb', '-5', false],
+  ['maxDbMb', '1.5', false],
+  ['maxDbMb', 'lots', false],
 ];
 
 describe('one set of validation rules', () => {
@@ -80,6 +90,15 @@ describe('one set of validation rules', () => {
       cli: byCli(field, text),
       dashboard: byDashboard(field, text),
     }).toEqual({ config: ok, settings: ok, cli: ok, dashboard: ok });
+  });
+
+  it('defaults the size cap to 1024 MiB everywhere', () => {
+    expect(DEFAULT_MAX_DB_MB).toBe(1024);
+    expect(defaultConfig({}).retention.maxDbMb).toBe(1024);
+    expect(defaultSettings().retention.maxDbMb).toBe(1024);
+    expect(formFromSettings(toPublicSettings(defaultSettings(), [])).maxDbMb).toBe('1024');
+    expect(checkMaxDbMb(2048)).toBeNull();
+    expect(checkMaxDbMb('2048')).toMatch(/^must be a whole number of MiB/);
   });
 
   it('never echoes a refused URL, which may carry a password', () => {

@@ -1,6 +1,6 @@
 /**
  * The rules for the values a user sets: the port, the upstream URL and the history's
- * retention. One set, checked by the run's config, the settings file and patch, the CLI
+ * retention (rows, age, size). One set, checked by the run's config, the settings file and patch, the CLI
  * flags and environment, and the dashboard's form, so none of them accepts what another
  * refuses. Pure and free of Node imports: the renderer runs this very code.
  *
@@ -13,7 +13,12 @@ export const RULE_LIMITS = {
   upstreamUrlChars: 2048,
   maxRows: 10_000_000,
   maxAgeDays: 36_500,
+  /** 1 TiB. */
+  maxDbMb: 1_048_576,
 } as const;
+
+/** The history's size cap when none is set (RetentionSettings.maxDbMb absent). */
+export const DEFAULT_MAX_DB_MB = 1024;
 
 function parsesAsUrl(text: string): URL | null {
   try {
@@ -38,12 +43,14 @@ const upstreamUrl = z
 
 const maxRows = z.number().int().min(1).max(RULE_LIMITS.maxRows);
 const maxAgeDays = z.number().gt(0).max(RULE_LIMITS.maxAgeDays);
+const maxDbMb = z.number().int().min(1).max(RULE_LIMITS.maxDbMb);
 
 /** What a good value is, for the messages of the number rules. */
 const EXPECTS = {
   port: 'must be a whole number from 0 to 65535',
   maxRows: `must be a whole number from 1 to ${RULE_LIMITS.maxRows}`,
   maxAgeDays: `must be a positive number of days up to ${RULE_LIMITS.maxAgeDays}`,
+  maxDbMb: `must be a whole number of MiB from 1 to ${RULE_LIMITS.maxDbMb}`,
 } as const;
 
 function problem(schema: z.ZodType, value: unknown, expects?: string): string | null {
@@ -57,6 +64,7 @@ export const checkUpstreamUrl = (value: unknown): string | null =>
   typeof value === 'string' ? problem(upstreamUrl, value) : 'must be a string';
 export const checkMaxRows = (value: unknown): string | null => problem(maxRows, value, EXPECTS.maxRows);
 export const checkMaxAgeDays = (value: unknown): string | null => problem(maxAgeDays, value, EXPECTS.maxAgeDays);
+export const checkMaxDbMb = (value: unknown): string | null => problem(maxDbMb, value, EXPECTS.maxDbMb);
 
 /** Strict whole-number text ("80", not "80abc", "8e1" or "80.0"), for flags and form fields. */
 export function parseWholeNumber(text: string): number | null {

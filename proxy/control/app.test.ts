@@ -66,6 +66,20 @@ describe('control server: operations', () => {
     expect(api.calls).toHaveLength(1);
   });
 
+  it('serves the session queries at POST /api/sessions/query and /api/sessions/get', async () => {
+    const query = { limit: 10, client: 'claude-cli/2.1.197' };
+    const list = await request('/api/sessions/query', { method: 'POST', headers: auth({ 'content-type': 'application/json' }), body: JSON.stringify(query) });
+    expect(list.status).toBe(200);
+    expect(list.json).toEqual({ op: 'listSessions', arg: query });
+    const get = await request('/api/sessions/get', { method: 'POST', headers: auth({ 'content-type': 'application/json' }), body: JSON.stringify({ id: 'h:s' }) });
+    expect(get.status).toBe(200);
+    expect(api.calls).toEqual([{ op: 'listSessions', arg: query }, { op: 'getSession', arg: { id: 'h:s' } }]);
+    expect((await request('/api/sessions/get', { method: 'GET', headers: auth() })).status).toBe(405);
+    const anonymous = await request('/api/sessions/query', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(anonymous.status).toBe(401);
+    expect(api.calls).toHaveLength(2);
+  });
+
   it('passes an empty body as no argument', async () => {
     const res = await call('startProxy');
     expect(res.status).toBe(200);

@@ -110,6 +110,58 @@ describe('control API over a real host', () => {
     expect([bad.status, bad.json.error.code]).toEqual([400, 'INVALID_ARGUMENT']);
   });
 
+  it('groups two requests of one Claude Code session and serves them at /api/sessions/*', async () => {
+    const started = await call('startProxy');
+    const turn = async (messages: unknown[]) => {
+      const res = await fetch(`${started.json.baseUrl}/v1/messages`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'anthropic-version': '2023-06-01',
+          'x-api-key': 'sk-ant-client-0000',
+          'user-agent': 'claude-cli/2.1.197 (external, cli)',
+          'x-claude-code-session-id': 'e2e-session',
+        },
+        body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 16, messages }),
+      });
+      expect(res.status).toBe(200);
+      return res.json();
+    };
+    const first = [{ role: 'user', content: 'List the files' }];
+    const answer = await turn(first);
+    await turn([...first, { role: 'assistant', content: answer.content }, { role: 'user', content: 'Now the tests' }]);
+    await host.proxy.history.flush();
+
+    expect(HTTP_ROUTES.listSessions).toEqual({ method: 'POST', path: '/api/sessions/query' });
+    expect(HTTP_ROUTES.getSession).toEqual({ method: 'POST', path: '/api/sessions/get' });
+    const page = await call('listSessions', {});
+    expect(page.status).toBe(200);
+    expect(page.json.nextCursor).toBeNull();
+    expect(page.json.items).toHaveLength(1);
+    const session = page.json.items[0];
+    expect(session).toMatchObject({ id: 'h:e2e-session', client: 'claude-cli/2.1.197', models: ['claude-sonnet-4-5'], turns: 2, errors: 0, title: 'List the files' });
+    expect(session.lastAt).toBeGreaterThanOrEqual(session.firstAt);
+
+    const detail = await call('getSession', { id: session.id });
+    expect(detail.status).toBe(200);
+    const turns = detail.json.turnList;
+    expect(turns).toHaveLength(2);
+    expect(turns[0].parentId).toBeNull();
+    expect(turns[1].parentId).toBe(turns[0].exchangeId);
+    expect(turns[1].delta).toMatchObject({ messageCount: 3, systemChanged: false, toolsChanged: false });
+
+    const history = await call('listHistory', { session: session.id });
+    expect(history.json.items.map((i: { id: string }) => i.id).sort()).toEqual(turns.map((t: { exchangeId: string }) => t.exchangeId).sort());
+    expect((await call('listHistory', { session: 'h:other' })).json.items).toEqual([]);
+
+    const unknown = await call('getSession', { id: 'h:nope' });
+    expect([unknown.status, unknown.text]).toEqual([200, 'null']);
+    const bad = await call('listSessions', { limit: 'ten' });
+    expect([bad.status, bad.json.error.code]).toEqual([400, 'INVALID_ARGUMENT']);
+    const noId = await call('getSession', {});
+    expect([noId.status, noId.json.error.code]).toEqual([400, 'INVALID_ARGUMENT']);
+  });
+
   it('answers a bad patch with 400 and the field, and a bad query with 400', async () => {
     const bad = await call('updateSettings', { upstreamUrl: 'ftp://nope' });
     expect(bad.status).toBe(400);

@@ -55,21 +55,17 @@ export interface History {
   /** Distinct models, for the UI's filter. */
   models(): Promise<string[]>;
   setRetention(r: RetentionSettings): void;
-  /** Flushes, stops the writer and closes both connections; idempotent. */
-  close(): Promise<void>;
-}
-
-/** The session queries; a separate interface until the contract carries them (then merge into History). */
-export interface SessionHistory extends History {
   /** Sessions by latest activity, newest first; cursor-paginated like list. */
   listSessions(query: SessionQuery): Promise<SessionPage>;
   /** One session with its turns in order; null when unknown. */
   getSession(id: string): Promise<SessionDetail | null>;
   /** Where the conversion of schema-1 rows stands ('done' when there was nothing to convert). */
   migrationStatus(): MigrationStatus;
+  /** Flushes, stops the writer and closes both connections; idempotent. */
+  close(): Promise<void>;
 }
 
-export class SqliteHistory implements SessionHistory {
+export class SqliteHistory implements History {
   readonly file: string;
   /** Exposed for tests that need to crash the writer thread. */
   readonly writer: WriterClient;
@@ -154,7 +150,7 @@ export class SqliteHistory implements SessionHistory {
 }
 
 /** Opens (creating and migrating if needed) `<dataDir>/history.sqlite`. */
-export async function openHistory(opts: HistoryOptions): Promise<SessionHistory> {
+export async function openHistory(opts: HistoryOptions): Promise<History> {
   try {
     ensureDataDir(opts.dataDir);
   } catch (err) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBodyArg, parseEntryArg, parseHistoryQuery, parseIdArg, parseStatsArg } from './args.js';
+import { parseBodyArg, parseEntryArg, parseHistoryQuery, parseIdArg, parseSessionQuery, parseStatsArg } from './args.js';
 import { scrubDeep } from './scrub.js';
 
 const KEY = 'sk-ant-api03-hostTestSecretKey-abcd';
@@ -17,6 +17,30 @@ describe('argument parsing', () => {
     });
     for (const bad of [{ limit: 0 }, { limit: '5' }, { statusClass: '6xx' }, { text: 3 }, { sort: 'asc' }, 'x', { text: 'x'.repeat(1001) }]) {
       expect(() => parseHistoryQuery(bad), JSON.stringify(bad).slice(0, 40)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    }
+  });
+
+  it('accepts a session filter on the history query', () => {
+    expect(parseHistoryQuery({ session: 'h:abc' })).toEqual({ session: 'h:abc' });
+    expect(parseHistoryQuery({ session: null })).toEqual({ session: null });
+    for (const bad of [{ session: 5 }, { session: 'x'.repeat(1001) }, { session: {} }]) {
+      expect(() => parseHistoryQuery(bad)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^session: /) }));
+    }
+  });
+
+  it('accepts a well-formed session query and refuses anything else', () => {
+    expect(parseSessionQuery(undefined)).toEqual({});
+    expect(parseSessionQuery(null)).toEqual({});
+    expect(parseSessionQuery({ cursor: 'c', limit: 10, client: 'claude-cli/2.1.197', model: 'claude', text: 'hello' })).toEqual({
+      cursor: 'c',
+      limit: 10,
+      client: 'claude-cli/2.1.197',
+      model: 'claude',
+      text: 'hello',
+    });
+    expect(parseSessionQuery({ client: null, limit: null })).toEqual({ client: null });
+    for (const bad of [{ limit: 0 }, { limit: 2.5 }, { client: 1 }, { statusClass: '2xx' }, { session: 'h:x' }, 'x', [], { text: 'x'.repeat(1001) }]) {
+      expect(() => parseSessionQuery(bad), JSON.stringify(bad).slice(0, 40)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     }
   });
 

@@ -3,7 +3,7 @@
  * acts on it. Pure: a HostError (INVALID_ARGUMENT) names the field at fault.
  */
 import { BODY_FIELDS, type BodyField } from '../contract/operations.js';
-import type { HistoryQuery, StatusClass } from '../contract/types.js';
+import type { HistoryQuery, SessionQuery, StatusClass } from '../contract/types.js';
 import { MAX_STATS_DAYS } from '../history/reader.js';
 import { AddendumError } from '../lib/errors.js';
 import { isRecord } from '../lib/json.js';
@@ -25,10 +25,19 @@ function optionalText(obj: Record<string, unknown>, key: string): string | null 
   return value;
 }
 
+function optionalLimit(obj: Record<string, unknown>): number | undefined {
+  const limit = obj.limit;
+  if (limit === undefined || limit === null) return undefined;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
+    throw new HostError('limit: must be a positive whole number');
+  }
+  return limit;
+}
+
 export function parseHistoryQuery(arg: unknown): HistoryQuery {
   if (arg === undefined || arg === null) return {};
   if (!isRecord(arg)) throw new HostError('query: must be an object');
-  const known = new Set(['cursor', 'limit', 'model', 'statusClass', 'path', 'text']);
+  const known = new Set(['cursor', 'limit', 'model', 'statusClass', 'path', 'text', 'session']);
   for (const key of Object.keys(arg)) if (!known.has(key)) throw new HostError(`${key}: is not a history filter`);
   const query: HistoryQuery = {};
   const assign = <K extends keyof HistoryQuery>(key: K, value: HistoryQuery[K] | undefined): void => {
@@ -38,12 +47,8 @@ export function parseHistoryQuery(arg: unknown): HistoryQuery {
   assign('model', optionalText(arg, 'model'));
   assign('path', optionalText(arg, 'path'));
   assign('text', optionalText(arg, 'text'));
-  if (arg.limit !== undefined && arg.limit !== null) {
-    if (typeof arg.limit !== 'number' || !Number.isInteger(arg.limit) || arg.limit < 1) {
-      throw new HostError('limit: must be a positive whole number');
-    }
-    query.limit = arg.limit;
-  }
+  assign('session', optionalText(arg, 'session'));
+  assign('limit', optionalLimit(arg));
   if (arg.statusClass !== undefined && arg.statusClass !== null) {
     if (!STATUS_CLASSES.includes(arg.statusClass as StatusClass)) {
       throw new HostError(`statusClass: must be one of ${STATUS_CLASSES.join(', ')}`);
@@ -52,6 +57,23 @@ export function parseHistoryQuery(arg: unknown): HistoryQuery {
   } else if (arg.statusClass === null) {
     query.statusClass = null;
   }
+  return query;
+}
+
+export function parseSessionQuery(arg: unknown): SessionQuery {
+  if (arg === undefined || arg === null) return {};
+  if (!isRecord(arg)) throw new HostError('query: must be an object');
+  const known = new Set(['cursor', 'limit', 'client', 'model', 'text']);
+  for (const key of Object.keys(arg)) if (!known.has(key)) throw new HostError(`${key}: is not a session filter`);
+  const query: SessionQuery = {};
+  const assign = <K extends keyof SessionQuery>(key: K, value: SessionQuery[K] | undefined): void => {
+    if (value !== undefined) query[key] = value;
+  };
+  assign('cursor', optionalText(arg, 'cursor'));
+  assign('client', optionalText(arg, 'client'));
+  assign('model', optionalText(arg, 'model'));
+  assign('text', optionalText(arg, 'text'));
+  assign('limit', optionalLimit(arg));
   return query;
 }
 

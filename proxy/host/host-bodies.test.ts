@@ -29,6 +29,9 @@ function memoryHistory(records: ExchangeRecord[]): History & { reads: string[] }
     stats: unused,
     models: async () => [],
     setRetention: () => undefined,
+    listSessions: unused,
+    getSession: unused,
+    migrationStatus: () => ({ state: 'idle', rowsDone: 0, rowsTotal: 0, bytesFreed: 0 }),
     close: async () => undefined,
   };
 }

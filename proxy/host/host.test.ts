@@ -91,7 +91,7 @@ describe('host with a real proxy', () => {
     const s = await host.api.updateSettings({ modifierText: 'UI text', retention: { maxRows: 50 } });
     expect(store.saved.at(-1)).toMatchObject({ modifierText: 'UI text', retention: { maxRows: 50 } });
     expect(s.modifierText).toBe('UI text');
-    expect(s.retention).toEqual({ maxRows: 50, maxAgeDays: 2 });
+    expect(s.retention).toEqual({ maxRows: 50, maxAgeDays: 2, maxDbMb: 1024 });
     // Where each value comes from: still the flags for what the UI did not touch.
     expect(s.overridden).toEqual(['upstreamUrl', 'port', 'modifierEnabled', 'retention']);
     expect(host.proxy.config()).toMatchObject({ modifierText: 'UI text', retention: { maxRows: 50, maxAgeDays: 2 } });
@@ -159,6 +159,50 @@ describe('host with a real proxy', () => {
     expect(await host.api.getHistoryEntry({ id: start.payload.id })).toBeNull();
     expect(await host.api.clearHistory()).toEqual({ deleted: 0 });
     await expect(host.api.listHistory({ limit: -1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  it('passes a size cap from the flags and from the UI to the history', async () => {
+    const store = memoryStore({ port: 0 });
+    host = await createHost({ baseConfig: base, overrides: { upstreamUrl: fake.url, retention: { maxDbMb: 64 } as ProxyConfig['retention'] }, store });
+    const seen: unknown[] = [];
+    const setRetention = host.proxy.history.setRetention.bind(host.proxy.history);
+    host.proxy.history.setRetention = (r) => {
+      seen.push({ ...r });
+      setRetention(r);
+    };
+    expect(host.proxy.config().retention.maxDbMb).toBe(64);
+    expect((await host.api.getSettings()).retention.maxDbMb).toBe(64);
+    const s = await host.api.updateSettings({ retention: { maxDbMb: 128 } });
+    expect(s.retention.maxDbMb).toBe(128);
+    expect(store.saved.at(-1)?.retention.maxDbMb).toBe(128);
+    expect(seen).toEqual([{ maxRows: 10_000, maxAgeDays: 30, maxDbMb: 128 }]);
+    await expect(host.api.updateSettings({ retention: { maxDbMb: 0 } })).rejects.toMatchObject({ code: 'INVALID_SETTINGS' });
+  });
+
+  it('groups exchanges into sessions and serves them, validating the arguments', async () => {
+    host = await createHost({ baseConfig: base, overrides: { upstreamUrl: fake.url }, store: memoryStore({ port: 0 }) });
+    const status = await host.api.startProxy();
+    await (await send(status.baseUrl!, 'first question', { 'x-claude-code-session-id': 'host-session-1' })).text();
+    await (await send(status.baseUrl!, 'second question', { 'x-claude-code-session-id': 'host-session-1' })).text();
+    await (await send(status.baseUrl!, 'another run', { 'x-claude-code-session-id': 'host-session-2' })).text();
+    await host.proxy.history.flush();
+
+    const page = await host.api.listSessions({});
+    expect(page.items.map((s) => s.id)).toEqual(['h:host-session-2', 'h:host-session-1']);
+    expect(page.items[1]).toMatchObject({ turns: 2, errors: 0, title: 'first question', models: ['claude-sonnet-4-5'] });
+    const first = await host.api.listSessions({ limit: 1 });
+    expect(first.items).toHaveLength(1);
+    expect((await host.api.listSessions({ limit: 1, cursor: first.nextCursor })).items.map((s) => s.id)).toEqual(['h:host-session-1']);
+
+    const detail = await host.api.getSession({ id: 'h:host-session-1' });
+    expect(detail?.turnList).toHaveLength(2);
+    const inSession = await host.api.listHistory({ session: 'h:host-session-1' });
+    expect(inSession.items.map((i) => i.id).sort()).toEqual(detail!.turnList.map((t) => t.exchangeId).sort());
+    expect(await host.api.getSession({ id: 'h:unknown' })).toBeNull();
+
+    await expect(host.api.listSessions({ limit: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(host.api.listSessions({ sort: 'asc' } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(host.api.getSession({ id: '' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
   it('never returns the stored key, even when a prompt contains it', async () => {

@@ -17,7 +17,7 @@ import {
 import type { ProxyConfig } from '../config.js';
 import { toDetail } from '../contract/detail.js';
 import { createProxy, type Proxy, type ProxyDeps } from '../index.js';
-import { parseBodyArg, parseEntryArg, parseHistoryQuery, parseIdArg, parseStatsArg } from './args.js';
+import { parseBodyArg, parseEntryArg, parseHistoryQuery, parseIdArg, parseSessionQuery, parseStatsArg } from './args.js';
 import { createEventBatcher, type BatcherOptions } from './event-batcher.js';
 import { scrubDeep } from './scrub.js';
 import {
@@ -134,6 +134,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
     deleteHistoryEntry: async (arg) => ({ deleted: await proxy.history.delete(parseIdArg(arg).id) }),
     clearHistory: async () => ({ deleted: await proxy.history.clear() }),
     getStats: async (arg) => proxy.history.stats(parseStatsArg(arg)),
+    listSessions: async (query) => proxy.history.listSessions(parseSessionQuery(query)),
+    getSession: async (arg) => proxy.history.getSession(parseIdArg(arg).id),
   };
 
   const api = { subscribe: (listener: (events: ContractEvent[]) => void) => batcher.subscribe(listener) } as HostApi;

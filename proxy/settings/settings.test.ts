@@ -43,7 +43,7 @@ describe('defaults and migration', () => {
   });
 
   it('round-trips what it serializes, with the format version', () => {
-    const s = { ...defaultSettings(), apiKey: KEY, port: 9100, modifierText: 'Be brief.', retention: { maxRows: 5, maxAgeDays: 2 } };
+    const s = { ...defaultSettings(), apiKey: KEY, port: 9100, modifierText: 'Be brief.', retention: { maxRows: 5, maxAgeDays: 2, maxDbMb: 64 } };
     const raw = serializeSettings(s);
     expect(raw.version).toBe(SETTINGS_VERSION);
     expect(migrateSettings(JSON.parse(JSON.stringify(raw)))).toEqual(s);
@@ -61,14 +61,20 @@ describe('defaults and migration', () => {
       port: 70000,
       modifierText: 'keep me',
       modifierEnabled: 'yes',
-      retention: { maxRows: -3, maxAgeDays: 7 },
+      retention: { maxRows: -3, maxAgeDays: 7, maxDbMb: 0 },
       extra: 'ignored',
     });
     expect(out).toEqual({
       ...defaultSettings(),
       modifierText: 'keep me',
-      retention: { maxRows: DEFAULTS.retention.maxRows, maxAgeDays: 7 },
+      retention: { maxRows: DEFAULTS.retention.maxRows, maxAgeDays: 7, maxDbMb: 1024 },
     });
+  });
+
+  it('gives a file written before the size cap existed the default cap, and keeps a stored one', () => {
+    expect(migrateSettings({ version: 1, retention: { maxRows: 50, maxAgeDays: 3 } }).retention).toEqual({ maxRows: 50, maxAgeDays: 3, maxDbMb: 1024 });
+    expect(migrateSettings({ version: 1, retention: { maxRows: 50, maxAgeDays: 3, maxDbMb: 200 } }).retention.maxDbMb).toBe(200);
+    expect(migrateSettings({ version: 1, retention: { maxDbMb: 'huge' } }).retention.maxDbMb).toBe(1024);
   });
 
   it('reads unversioned files and files from a newer version without losing known fields', () => {
@@ -96,8 +102,9 @@ describe('applyPatch', () => {
       port: 0,
       modifierText: 'Answer in French.',
       modifierEnabled: false,
-      retention: { maxRows: base.retention.maxRows, maxAgeDays: 1.5 },
+      retention: { maxRows: base.retention.maxRows, maxAgeDays: 1.5, maxDbMb: 1024 },
     });
+    expect(applyPatch(base, { retention: { maxDbMb: 300 } }).retention).toEqual({ ...base.retention, maxDbMb: 300 });
     expect(base).toEqual(defaultSettings());
   });
 
@@ -126,6 +133,9 @@ describe('applyPatch', () => {
     [{ retention: { maxRows: 2.5 } }, 'retention.maxRows'],
     [{ retention: { maxAgeDays: 0 } }, 'retention.maxAgeDays'],
     [{ retention: { maxAgeDays: Number.NaN } }, 'retention.maxAgeDays'],
+    [{ retention: { maxDbMb: 0 } }, 'retention.maxDbMb'],
+    [{ retention: { maxDbMb: 2.5 } }, 'retention.maxDbMb'],
+    [{ retention: { maxDbMb: '512' } }, 'retention.maxDbMb'],
     [{ retention: { maxBytes: 1 } }, 'retention.maxBytes'],
     [{ retention: 5 }, 'retention'],
     [{ colour: 'blue' }, 'colour'],

@@ -6,7 +6,7 @@
 import { DEFAULTS, type ProxyConfig } from '../config.js';
 import type { PublicSettings, SettingsPatch } from '../contract/operations.js';
 import type { RetentionSettings } from '../contract/types.js';
-import { checkMaxAgeDays as maxAgeDaysProblem, checkMaxRows as maxRowsProblem, checkPort as portProblem, checkUpstreamUrl as upstreamUrlProblem, RULE_LIMITS } from '../contract/rules.js';
+import { checkMaxAgeDays as maxAgeDaysProblem, checkMaxDbMb as maxDbMbProblem, checkMaxRows as maxRowsProblem, checkPort as portProblem, checkUpstreamUrl as upstreamUrlProblem, RULE_LIMITS } from '../contract/rules.js';
 import { isRecord } from '../lib/json.js';
 import { invalidSetting } from './errors.js';
 import type { StoredSettings } from './types.js';
@@ -82,6 +82,7 @@ export function migrateSettings(raw: unknown): StoredSettings {
   const retention: RetentionSettings = {
     maxRows: safely(() => checkMaxRows(retentionRaw.maxRows), defaults.retention.maxRows),
     maxAgeDays: safely(() => checkMaxAgeDays(retentionRaw.maxAgeDays), defaults.retention.maxAgeDays),
+    maxDbMb: safely(() => checkMaxDbMb(retentionRaw.maxDbMb), defaults.retention.maxDbMb),
   };
   return {
     apiKey: pick('apiKey', checkApiKey),
@@ -148,6 +149,10 @@ function checkMaxAgeDays(value: unknown): number {
   return checked('retention.maxAgeDays', value, maxAgeDaysProblem);
 }
 
+function checkMaxDbMb(value: unknown): number {
+  return checked('retention.maxDbMb', value, maxDbMbProblem);
+}
+
 /**
  * Validates an untrusted patch (it arrives as JSON from the UI) and returns the new
  * settings. Throws SettingsError `INVALID_SETTINGS` naming the first bad field; unknown
@@ -168,12 +173,13 @@ export function applyPatch(stored: StoredSettings, patch: unknown): StoredSettin
   if (patch.retention !== undefined) {
     if (!isRecord(patch.retention)) throw invalidSetting('retention', 'must be an object');
     for (const key of Object.keys(patch.retention)) {
-      if (key !== 'maxRows' && key !== 'maxAgeDays') throw invalidSetting(`retention.${key}`, 'is not a setting');
+      if (key !== 'maxRows' && key !== 'maxAgeDays' && key !== 'maxDbMb') throw invalidSetting(`retention.${key}`, 'is not a setting');
     }
     if (patch.retention.maxRows !== undefined) next.retention.maxRows = checkMaxRows(patch.retention.maxRows);
     if (patch.retention.maxAgeDays !== undefined) {
       next.retention.maxAgeDays = checkMaxAgeDays(patch.retention.maxAgeDays);
     }
+    if (patch.retention.maxDbMb !== undefined) next.retention.maxDbMb = checkMaxDbMb(patch.retention.maxDbMb);
   }
   return next;
 }

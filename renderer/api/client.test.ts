@@ -68,6 +68,24 @@ describe('HTTP transport', () => {
     expect(calls[3]!.init.body).toBe('{"port":9000}');
   });
 
+  it('posts the session queries to /api/sessions/*', async () => {
+    const session = { id: 'h:s', turns: 2, turnList: [] };
+    const { api, calls } = httpApi((call) => (call.url.endsWith('/get') ? json(session) : json({ items: [], nextCursor: null })));
+    await expect(api.listSessions({ limit: 20, model: 'claude' })).resolves.toEqual({ items: [], nextCursor: null });
+    await expect(api.getSession({ id: 'h:s' })).resolves.toEqual(session);
+    await api.listHistory({ session: 'h:s' });
+    expect(calls.map((c) => [c.init.method, c.url, c.init.body])).toEqual([
+      ['POST', '/api/sessions/query', '{"limit":20,"model":"claude"}'],
+      ['POST', '/api/sessions/get', '{"id":"h:s"}'],
+      ['POST', '/api/history/query', '{"session":"h:s"}'],
+    ]);
+  });
+
+  it('passes null from getSession through', async () => {
+    const { api } = httpApi(() => json(null));
+    await expect(api.getSession({ id: 'h:none' })).resolves.toBeNull();
+  });
+
   it('implements exactly the operations of the contract', () => {
     const { api } = httpApi(() => json({}));
     for (const op of Object.keys(HTTP_ROUTES)) expect(typeof (api as unknown as Record<string, unknown>)[op]).toBe('function');
@@ -166,6 +184,10 @@ describe('Electron bridge', () => {
     expect(bridge.getHistoryEntry).toHaveBeenCalledWith({ id: 'a' });
     await api.getStatus();
     expect(bridge.getStatus).toHaveBeenCalledWith();
+    await expect(api.listSessions({ text: 'tests' })).resolves.toEqual({ op: 'listSessions' });
+    expect(bridge.listSessions).toHaveBeenCalledWith({ text: 'tests' });
+    await expect(api.getSession({ id: 'h:s' })).resolves.toEqual({ op: 'getSession' });
+    expect(bridge.getSession).toHaveBeenCalledWith({ id: 'h:s' });
   });
 
   it('turns IPC errors into ApiError, recovering a leading code', async () => {

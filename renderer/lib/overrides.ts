@@ -7,7 +7,7 @@ const SOURCES: Record<keyof SettingsPatch, string> = {
   port: '--port or ADDENDUM_PORT',
   modifierText: '--append or ADDENDUM_APPEND',
   modifierEnabled: '--append or ADDENDUM_APPEND',
-  retention: '--max-rows / --max-age-days or ADDENDUM_MAX_ROWS / ADDENDUM_MAX_AGE_DAYS',
+  retention: '--max-rows / --max-age-days / --max-db-mb or ADDENDUM_MAX_ROWS / ADDENDUM_MAX_AGE_DAYS / ADDENDUM_MAX_DB_MB',
 };
 
 export function overrideNote(key: keyof SettingsPatch): string {

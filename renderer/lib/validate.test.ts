@@ -36,8 +36,15 @@ describe('buildSettingsPatch', () => {
   });
 
   it('reports every invalid field', () => {
-    const { errors } = buildSettingsPatch({ upstreamUrl: 'nope', port: '70000', maxRows: '0', maxAgeDays: '-2' }, current);
-    expect(Object.keys(errors).sort()).toEqual(['maxAgeDays', 'maxRows', 'port', 'upstreamUrl']);
+    const { errors } = buildSettingsPatch({ upstreamUrl: 'nope', port: '70000', maxRows: '0', maxAgeDays: '-2', maxDbMb: '0' }, current);
+    expect(Object.keys(errors).sort()).toEqual(['maxAgeDays', 'maxDbMb', 'maxRows', 'port', 'upstreamUrl']);
+  });
+
+  it('sends a changed size cap, and treats an absent one as the default', () => {
+    expect(formFromSettings(current).maxDbMb).toBe('1024');
+    expect(buildSettingsPatch({ ...formFromSettings(current), maxDbMb: '256' }, current)).toEqual({ patch: { retention: { maxDbMb: 256 } }, errors: {} });
+    expect(buildSettingsPatch({ ...formFromSettings(current), maxDbMb: '1024' }, current).patch).toEqual({});
+    expect(buildSettingsPatch({ ...formFromSettings(current), maxDbMb: '2.5' }, current).errors.maxDbMb).toMatch(/^Size cap must be a whole number of MiB/);
   });
 
   it('trims the URL and accepts fractional days', () => {

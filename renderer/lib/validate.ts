@@ -1,11 +1,12 @@
 import type { PublicSettings, SettingsPatch } from '../../proxy/contract/operations.js';
-import { checkMaxAgeDays, checkMaxRows, checkPort, checkUpstreamUrl, parseDecimal, parseWholeNumber } from '../../proxy/contract/rules.js';
+import { checkMaxAgeDays, checkMaxDbMb, checkMaxRows, checkPort, checkUpstreamUrl, DEFAULT_MAX_DB_MB, parseDecimal, parseWholeNumber } from '../../proxy/contract/rules.js';
 
 export interface SettingsForm {
   upstreamUrl: string;
   port: string;
   maxRows: string;
   maxAgeDays: string;
+  maxDbMb: string;
 }
 
 export type FormErrors = Partial<Record<keyof SettingsForm, string>>;
@@ -16,6 +17,7 @@ export function formFromSettings(s: PublicSettings): SettingsForm {
     port: String(s.port),
     maxRows: String(s.retention.maxRows),
     maxAgeDays: String(s.retention.maxAgeDays),
+    maxDbMb: String(s.retention.maxDbMb ?? DEFAULT_MAX_DB_MB),
   };
 }
 
@@ -57,12 +59,16 @@ export function buildSettingsPatch(form: SettingsForm, current: PublicSettings):
   if (maxRowsError) errors.maxRows = maxRowsError;
   const maxAgeError = fieldProblem('Days kept', decimalOrText(form.maxAgeDays), checkMaxAgeDays);
   if (maxAgeError) errors.maxAgeDays = maxAgeError;
-  if (!maxRowsError && !maxAgeError) {
+  const maxDbError = fieldProblem('Size cap', wholeOrText(form.maxDbMb), checkMaxDbMb);
+  if (maxDbError) errors.maxDbMb = maxDbError;
+  if (!maxRowsError && !maxAgeError && !maxDbError) {
     const maxRows = Number(form.maxRows.trim());
     const maxAgeDays = Number(form.maxAgeDays.trim());
+    const maxDbMb = Number(form.maxDbMb.trim());
     const retention: NonNullable<SettingsPatch['retention']> = {};
     if (maxRows !== current.retention.maxRows) retention.maxRows = maxRows;
     if (maxAgeDays !== current.retention.maxAgeDays) retention.maxAgeDays = maxAgeDays;
+    if (maxDbMb !== (current.retention.maxDbMb ?? DEFAULT_MAX_DB_MB)) retention.maxDbMb = maxDbMb;
     if (Object.keys(retention).length > 0) patch.retention = retention;
   }
   return { patch, errors };

@@ -177,6 +177,8 @@ export function createFakeApi(init: { records?: ExchangeRecord[]; settings?: Par
       return { deleted };
     }),
     getStats: vi.fn(async () => structuredClone(fake.stats)),
+    listSessions: vi.fn(async () => ({ items: [], nextCursor: null })),
+    getSession: vi.fn(async () => null),
   };
   return fake;
 }

@@ -59,6 +59,22 @@ describe('SettingsView', () => {
     expect(api.settings.port).toBe(9001);
   });
 
+  it('edits the size cap in the retention group', async () => {
+    const api = createFakeApi({ settings: { retention: { maxRows: 10_000, maxAgeDays: 30, maxDbMb: 1024 } } });
+    renderSettings(api);
+    const field = (await screen.findByLabelText('Max size (MiB)')) as HTMLInputElement;
+    expect(field.value).toBe('1024');
+    fireEvent.change(field, { target: { value: '0' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('whole number of MiB');
+    expect(api.updateSettings).not.toHaveBeenCalled();
+    fireEvent.change(field, { target: { value: '300' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Saved'));
+    expect(api.updateSettings).toHaveBeenCalledWith({ retention: { maxDbMb: 300 } });
+    expect(api.settings.retention.maxDbMb).toBe(300);
+  });
+
   it('shows server-side validation errors', async () => {
     const api = createFakeApi();
     api.updateSettings = async () => {

@@ -235,6 +235,14 @@ function ProxySection({ settings, onChange }: { settings: PublicSettings; onChan
             inputMode="decimal"
             hint="Older exchanges are deleted."
           />
+          <TextField
+            label="Max size (MiB)"
+            value={form.maxDbMb}
+            error={errors.maxDbMb}
+            onChange={set('maxDbMb')}
+            inputMode="numeric"
+            hint="The oldest exchanges are deleted when the history file grows past this."
+          />
         </div>
         <div className="form-actions">
           <button type="submit" className="primary" disabled={state.kind === 'saving'}>

@@ -1,9 +1,9 @@
-import { render, screen } from '@testing-library/react';
+import { act, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import '../test/dom.js';
 import { ApiProvider } from '../api/context.js';
 import { createFakeApi } from '../test/fixtures.js';
-import { StatusHeader } from './StatusHeader.js';
+import { migrationText, StatusHeader } from './StatusHeader.js';
 
 describe('StatusHeader', () => {
   it('shows the proxy notice when its port changed on restart', async () => {
@@ -25,5 +25,25 @@ describe('StatusHeader', () => {
     );
     await screen.findByTestId('base-url');
     expect(screen.queryByTestId('proxy-notice')).toBeNull();
+  });
+
+  it('shows the history conversion while it runs, from the status and its state events', async () => {
+    const api = createFakeApi({ status: { migration: { state: 'converting', rowsDone: 500, rowsTotal: 12000, bytesFreed: 0 } } });
+    render(
+      <ApiProvider api={api}>
+        <StatusHeader />
+      </ApiProvider>,
+    );
+    expect((await screen.findByTestId('history-migration')).textContent).toBe('Converting the history to the new format: 500 of 12,000 exchanges done.');
+    act(() => api.emit([{ name: 'state', payload: { ...api.status, migration: { state: 'done', rowsDone: 12000, rowsTotal: 12000, bytesFreed: 1 << 20 } } }]));
+    expect(screen.queryByTestId('history-migration')).toBeNull();
+  });
+
+  it('words each conversion state', () => {
+    expect(migrationText(null)).toBeNull();
+    const base = { running: true, baseUrl: null, host: '127.0.0.1', port: 8000, upstreamUrl: 'u', modifierOn: false, startedAt: null, lastError: null };
+    expect(migrationText(base)).toBeNull();
+    expect(migrationText({ ...base, migration: { state: 'compacting', rowsDone: 3, rowsTotal: 3, bytesFreed: 0 } })).toBe('History converted (3 exchanges); compacting the file.');
+    expect(migrationText({ ...base, migration: { state: 'idle', rowsDone: 0, rowsTotal: 0, bytesFreed: 0 } })).toBeNull();
   });
 });

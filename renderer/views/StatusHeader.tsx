@@ -15,6 +15,15 @@ export function clientBaseUrl(status: ProxyStatus): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${status.port}`;
 }
 
+/** The history conversion's progress while it runs (rows done of total), else null. */
+export function migrationText(status: ProxyStatus | null): string | null {
+  const m = status?.migration;
+  if (!m) return null;
+  if (m.state === 'converting') return `Converting the history to the new format: ${formatInteger(m.rowsDone)} of ${formatInteger(m.rowsTotal)} exchanges done.`;
+  if (m.state === 'compacting') return `History converted (${formatInteger(m.rowsTotal)} exchanges); compacting the file.`;
+  return null;
+}
+
 export function StatusHeader() {
   const api = useApi();
   const [status, setStatus] = useState<ProxyStatus | null>(null);
@@ -69,6 +78,7 @@ export function StatusHeader() {
   const requestsToday = today.data?.totals.requests;
   const problem = actionError ?? (status && !running && status.lastError ? `Could not start: ${status.lastError}` : null);
   const notice = running ? (status?.notice ?? null) : null;
+  const migration = migrationText(status);
 
   return (
     <header className="topbar">
@@ -99,6 +109,11 @@ export function StatusHeader() {
       {notice && !problem ? (
         <div className="topbar-alert" role="status" data-testid="proxy-notice">
           {notice}
+        </div>
+      ) : null}
+      {migration ? (
+        <div className="topbar-alert" role="status" data-testid="history-migration">
+          {migration}
         </div>
       ) : null}
       {statusError && !status ? (
