@@ -2,17 +2,9 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ProxyStatus } from '../proxy/contract/types.js';
 import { createTrayFeed } from './tray-feed.js';
 import type { TrayState } from './tray.js';
+import { STATUS } from '../test/control-fixtures.js';
 
-const status: ProxyStatus = {
-  running: true,
-  baseUrl: 'http://127.0.0.1:8000',
-  host: '127.0.0.1',
-  port: 8000,
-  upstreamUrl: 'https://api.anthropic.com',
-  modifierOn: false,
-  startedAt: 1,
-  lastError: null,
-};
+const status: ProxyStatus = STATUS;
 
 function deferred<T>() {
   let resolve!: (value: T) => void;

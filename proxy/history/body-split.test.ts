@@ -3,18 +3,8 @@ import { splitBody, type SplitBody } from './body-split.js';
 import { loadFixture } from './fixtures.js';
 import { topLevelMembers } from './json-spans.js';
 import { decodeManifest, encodeManifest } from './manifest.js';
+import { rng } from '../../bench/bodies.js';
 
-/** A small deterministic generator (mulberry32), so a failure names its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WS = ['', ' ', '\n', '\t', '\r\n  ', '   '];
 const STRINGS = ['"a"', '"caf\\u00e9"', '"\\"quoted\\" \\\\ back"', '"日本語"', '"line\\nbreak"', '"{[,:]}"', '""'];

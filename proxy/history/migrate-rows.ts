@@ -8,6 +8,7 @@
  */
 import type { ExchangeOutcome, Usage } from '../contract/types.js';
 import type { RecordWriter } from './record-writer.js';
+import type { ExchangeRow } from './rows.js';
 import type { Db } from './schema.js';
 import type { MigrationStatus } from './session-types.js';
 
@@ -15,25 +16,8 @@ import type { MigrationStatus } from './session-types.js';
 export const CONVERT_BATCH_ROWS = 50;
 const AUTO_VACUUM_INCREMENTAL = 2;
 
-interface LegacyRow {
-  seq: number;
-  id: string;
-  started_at: number;
-  model: string | null;
-  status: number | null;
-  outcome: string;
-  user_agent: string | null;
-  usage_input: number | null;
-  usage_output: number | null;
-  usage_cache_read: number | null;
-  usage_cache_creation: number | null;
-  request_headers: string;
-  response_headers: string;
-  original_body: string | null;
-  forwarded_body: string | null;
-  response_body: string | null;
-  assembled: string | null;
-}
+/** The columns a schema-1 row is converted from. */
+type LegacyRow = { seq: number } & Pick<ExchangeRow, 'id' | 'started_at' | 'model' | 'status' | 'outcome' | 'user_agent' | 'usage_input' | 'usage_output' | 'usage_cache_read' | 'usage_cache_creation' | 'request_headers' | 'response_headers' | 'original_body' | 'forwarded_body' | 'response_body' | 'assembled'>;
 
 function headers(json: string): Record<string, string> {
   try {
