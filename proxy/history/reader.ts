@@ -33,6 +33,30 @@ export function clampLimit(limit: number | undefined): number {
   return Math.min(MAX_LIMIT, Math.max(1, Math.trunc(limit)));
 }
 
+/** Runs list queries a page at a time: each distinct SQL text is prepared once, and one
+ * extra row tells whether another page exists without a second query. */
+export class PagedQuery<R> {
+  readonly #db: Db;
+  readonly #statements = new Map<string, Database.Statement<unknown[], R>>();
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  /** `built.sql` takes the row limit as its last parameter. */
+  page(built: { sql: string; params: unknown[] }, limit: number): { page: R[]; more: boolean; last: R | undefined } {
+    let statement = this.#statements.get(built.sql);
+    if (!statement) {
+      statement = this.#db.prepare<unknown[], R>(built.sql);
+      this.#statements.set(built.sql, statement);
+    }
+    const rows = statement.all(...built.params, limit + 1);
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    return { page, more, last: page[page.length - 1] };
+  }
+}
+
 /** Builds the WHERE clause of a list query. Pure; exported for tests of the SQL plans. */
 export function listQuerySql(query: HistoryQuery): { sql: string; params: unknown[] } | null {
   const where: string[] = [];
@@ -109,9 +133,10 @@ export class HistoryReader {
   readonly #models;
   readonly #parts: PartReader;
   /** A handful of filter combinations exist; each keeps its prepared statement. */
-  readonly #listStatements = new Map<string, Database.Statement<unknown[], SummaryRow>>();
+  readonly #list: PagedQuery<SummaryRow>;
 
   constructor(db: Db) {
+    this.#list = new PagedQuery<SummaryRow>(db);
     this.#db = db;
     this.#parts = new PartReader(db);
     this.#get = db.prepare<[string], ExchangeRow>('SELECT * FROM exchanges WHERE id = ?');
@@ -137,16 +162,7 @@ export class HistoryReader {
     const limit = clampLimit(query.limit);
     const built = listQuerySql(query);
     if (built === null) return { items: [], nextCursor: null };
-    // One extra row tells whether another page exists without a second query.
-    let statement = this.#listStatements.get(built.sql);
-    if (!statement) {
-      statement = this.#db.prepare<unknown[], SummaryRow>(built.sql);
-      this.#listStatements.set(built.sql, statement);
-    }
-    const rows = statement.all(...built.params, limit + 1);
-    const more = rows.length > limit;
-    const page = more ? rows.slice(0, limit) : rows;
-    const last = page[page.length - 1];
+    const { page, more, last } = this.#list.page(built, limit);
     return {
       items: page.map(summaryFromRow),
       nextCursor: more && last ? encodeCursor({ startedAt: last.started_at, seq: last.seq }) : null,

@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { HistoryError } from './errors.js';
-import { clampLimit } from './reader.js';
+import { clampLimit, PagedQuery } from './reader.js';
 import type { Db } from './schema.js';
 import { toFtsTerms } from './search-text.js';
 import type { SessionDetail, SessionPage, SessionQuery, SessionSummary, SessionTurn } from './session-types.js';
@@ -140,11 +140,12 @@ function turn(r: TurnRow): SessionTurn {
 
 export class SessionReader {
   readonly #db: Db;
-  readonly #statements = new Map<string, Database.Statement<unknown[], SessionRow>>();
+  readonly #list: PagedQuery<SessionRow>;
   readonly #byKey;
   readonly #turns;
 
   constructor(db: Db) {
+    this.#list = new PagedQuery<SessionRow>(db);
     this.#db = db;
     this.#byKey = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE key = ?');
     this.#turns = db.prepare<[number], TurnRow>(`
@@ -162,15 +163,7 @@ export class SessionReader {
     const limit = clampLimit(query.limit);
     const built = sessionQuerySql(query);
     if (built === null) return { items: [], nextCursor: null };
-    let statement = this.#statements.get(built.sql);
-    if (!statement) {
-      statement = this.#db.prepare<unknown[], SessionRow>(built.sql);
-      this.#statements.set(built.sql, statement);
-    }
-    const rows = statement.all(...built.params, limit + 1);
-    const more = rows.length > limit;
-    const page = more ? rows.slice(0, limit) : rows;
-    const last = page[page.length - 1];
+    const { page, more, last } = this.#list.page(built, limit);
     return { items: page.map(summary), nextCursor: more && last ? encodeCursor(last.last_at, last.id) : null };
   }
 
