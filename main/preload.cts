@@ -57,6 +57,8 @@ const api: AddendumApi = {
   getStats: (arg) => call('getStats', arg),
   listSessions: (query) => call('listSessions', query),
   getSession: (arg) => call('getSession', arg),
+  replayExchange: (arg) => call('replayExchange', arg),
+  getRateLimits: () => call('getRateLimits'),
   subscribe(listener) {
     listeners.add(listener);
     return () => {

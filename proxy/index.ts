@@ -16,6 +16,8 @@ import { createLogger, type Logger } from './lib/log.js';
 import type { ProxyRuntime } from './http/runtime.js';
 import type { MigrationStatus, ProxyStatus } from './contract/types.js';
 import { createAgents } from './http/upstream.js';
+import { RateLimitTracker } from './http/rate-limits.js';
+import type { RateLimitEntry } from './contract/types.js';
 import { VERSION } from './version.js';
 
 export type { ProxyConfig } from './config.js';
@@ -29,6 +31,8 @@ export interface Proxy {
   readonly logger: Logger;
   config(): ProxyConfig;
   status(): ProxyStatus;
+  /** The latest rate-limit headers per upstream credential, most recent first. */
+  rateLimits(): RateLimitEntry[];
   start(): Promise<ProxyStatus>;
   stop(): Promise<ProxyStatus>;
   update(patch: Partial<ProxyConfig>): void;
@@ -69,6 +73,7 @@ export async function createProxy(initial: ProxyConfig, deps: ProxyDeps = {}): P
     }));
   const agents = createAgents();
   const inflight = new Set<Exchange>();
+  const rateLimits = new RateLimitTracker((entry) => events.emit('ratelimit:change', entry));
   const rt: ProxyRuntime = {
     config: () => config,
     events,
@@ -76,6 +81,7 @@ export async function createProxy(initial: ProxyConfig, deps: ProxyDeps = {}): P
     logger,
     agents,
     inflight,
+    rateLimits,
     startedAt: Date.now(),
     version: VERSION,
     recorder: {
@@ -205,6 +211,7 @@ export async function createProxy(initial: ProxyConfig, deps: ProxyDeps = {}): P
     logger,
     config: () => config,
     status,
+    rateLimits: () => rateLimits.snapshot(),
     start,
     stop: () => stop(),
     update,

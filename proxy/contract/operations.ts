@@ -11,6 +11,8 @@ import type {
   HistoryStats,
   ProxyEventMap,
   ProxyStatus,
+  RateLimitEntry,
+  ReplayRequest,
   RetentionSettings,
   SessionDetail,
   SessionPage,
@@ -73,6 +75,10 @@ export interface Operations {
   listSessions: { arg: SessionQuery; result: SessionPage };
   /** One session with its turns in order; null when unknown. */
   getSession: { arg: { id: string }; result: SessionDetail | null };
+  /** Sends a stored exchange again through the proxy; resolves once the replay is in the history. */
+  replayExchange: { arg: ReplayRequest; result: { exchangeId: string } };
+  /** The latest rate-limit headers per upstream credential, most recent first. */
+  getRateLimits: { arg: void; result: { items: RateLimitEntry[] } };
 }
 
 export type OperationName = keyof Operations;
@@ -93,6 +99,7 @@ const CONTRACT_EVENTS: Record<ContractEventName, true> = {
   log: true,
   state: true,
   'history:change': true,
+  'ratelimit:change': true,
 };
 export const CONTRACT_EVENT_NAMES = Object.keys(CONTRACT_EVENTS) as ContractEventName[];
 export interface ContractEvent<K extends ContractEventName = ContractEventName> {
@@ -126,6 +133,8 @@ export const HTTP_ROUTES: { [K in OperationName]: { method: 'GET' | 'POST' | 'DE
   getStats: { method: 'POST', path: '/api/stats' },
   listSessions: { method: 'POST', path: '/api/sessions/query' },
   getSession: { method: 'POST', path: '/api/sessions/get' },
+  replayExchange: { method: 'POST', path: '/api/history/replay' },
+  getRateLimits: { method: 'GET', path: '/api/ratelimits' },
 };
 
 export const EVENTS_PATH = '/api/events';

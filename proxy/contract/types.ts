@@ -50,6 +50,10 @@ export interface ExchangeRecord {
   responseTruncated: boolean;
   /** For streams: the assembled Anthropic Message as JSON text. */
   assembled: string | null;
+  /** The exchange this one replays (the dashboard's replay); null or absent for a client's own request. */
+  replayOf?: string | null;
+  /** The session the history placed it in (a SessionSummary id); set on records read back, absent before. */
+  session?: string | null;
 }
 
 /** A list row: the record without its bodies and headers (those load lazily). */
@@ -224,6 +228,8 @@ export interface ProxyEventMap {
   state: ProxyStatus;
   /** A history row was written (the UI may refresh its list). */
   'history:change': { ids: string[]; kind: 'added' | 'deleted' | 'cleared' };
+  /** New rate-limit values arrived from upstream for one credential. */
+  'ratelimit:change': RateLimitEntry;
 }
 
 export type ProxyEventName = keyof ProxyEventMap;
@@ -243,4 +249,25 @@ export interface ProxyStatus {
   notice?: string | null;
   /** The latest report of converting a history written by schema 1; absent when there was nothing to convert. */
   migration?: MigrationStatus;
+}
+
+/* Replay (replayExchange) and rate limits (getRateLimits, 'ratelimit:change'). */
+export interface ReplayRequest {
+  /** The exchange to send again. */
+  id: string;
+  /** The body to send instead of the stored original (the JSON editor's text); absent sends the original bytes. */
+  body?: string;
+  /** Whether the modifier applies to the replay. */
+  modifier: boolean;
+}
+
+export interface RateLimitEntry {
+  /** Which upstream credential the values belong to, never the secret: "configured key …abcd", "client key …abcd", "OAuth token …abcd". */
+  credential: string;
+  /** Epoch milliseconds of the response that carried them. */
+  updatedAt: number;
+  /** That response's status (a 429 comes with retry-after). */
+  status: number;
+  /** Every anthropic-ratelimit-* header and retry-after of that response, by lower-case name. */
+  headers: Record<string, string>;
 }

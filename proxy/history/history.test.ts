@@ -55,8 +55,8 @@ describe('writing and reading back', () => {
     expect(history.add(full)).toBeUndefined();
     history.add(sparse);
     await history.flush();
-    expect(await history.get(full.id)).toEqual(full);
-    expect(await history.get('sparse')).toEqual(sparse);
+    expect(await history.get(full.id)).toEqual({ ...full, session: `x:${full.id}` });
+    expect(await history.get('sparse')).toEqual({ ...sparse, session: 'x:sparse' });
     expect(await history.get('missing')).toBeNull();
   });
 

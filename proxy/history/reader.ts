@@ -4,7 +4,7 @@
  * index and is bounded by a LIMIT or a time window.
  */
 import type { ExchangeRecord, HistoryPage, HistoryQuery, HistoryStats, StatsRow, StatusClass } from '../contract/types.js';
-import { decodeCursor, encodeCursor, recordFromRow, summaryFromRow, SUMMARY_COLUMNS, type ExchangeRow } from './rows.js';
+import { decodeCursor, encodeCursor, recordFromRow, SESSION_KEY_SQL, summaryFromRow, SUMMARY_COLUMNS, type ExchangeRow } from './rows.js';
 import type Database from 'better-sqlite3';
 import type { Db } from './schema.js';
 import { PartReader } from './parts.js';
@@ -139,7 +139,7 @@ export class HistoryReader {
     this.#list = new PagedQuery<SummaryRow>(db);
     this.#db = db;
     this.#parts = new PartReader(db);
-    this.#get = db.prepare<[string], ExchangeRow>('SELECT * FROM exchanges WHERE id = ?');
+    this.#get = db.prepare<[string], ExchangeRow>(`SELECT *, ${SESSION_KEY_SQL} FROM exchanges WHERE id = ?`);
     this.#stats = db.prepare<[number, number], StatsDbRow>(`
       SELECT strftime('%Y-%m-%d', started_at / 1000, 'unixepoch') AS day,
              model,

@@ -45,6 +45,9 @@ export interface ExchangeRow {
   response_packed: Buffer | null;
   assembled_packed: Buffer | null;
   headers_packed: Buffer | null;
+  replay_of: string | null;
+  /** Not a column: the session's key, selected alongside by the reader (SESSION_KEY_SQL). */
+  session_key?: string | null;
 }
 
 export const ROW_COLUMNS = [
@@ -55,11 +58,18 @@ export const ROW_COLUMNS = [
   'original_body', 'forwarded_body', 'response_body', 'assembled',
 ] as const satisfies readonly (keyof ExchangeRow)[];
 
-/** Columns written when a row is first inserted; bodies, headers and the session follow (record-writer.ts). */
+/** Columns written when a row is first inserted; bodies, headers and the session follow (record-writer.ts).
+ * replay_of came with schema 3, so it is not among ROW_COLUMNS, which a schema-1 file has. */
 type BodyColumn = 'request_headers' | 'response_headers' | 'original_body' | 'forwarded_body' | 'response_body' | 'assembled';
-export const META_COLUMNS = ROW_COLUMNS.filter(
-  (c): c is Exclude<(typeof ROW_COLUMNS)[number], BodyColumn> => !c.endsWith('_headers') && !c.endsWith('_body') && c !== 'assembled',
-);
+export const META_COLUMNS = [
+  ...ROW_COLUMNS.filter(
+    (c): c is Exclude<(typeof ROW_COLUMNS)[number], BodyColumn> => !c.endsWith('_headers') && !c.endsWith('_body') && c !== 'assembled',
+  ),
+  'replay_of' as const,
+];
+
+/** Selected next to a row: the key of its session (SessionSummary.id), null while unplaced. */
+export const SESSION_KEY_SQL = '(SELECT key FROM sessions WHERE sessions.id = exchanges.session) AS session_key';
 
 export type MetaRow = Pick<ExchangeRow, (typeof META_COLUMNS)[number]>;
 
@@ -114,6 +124,7 @@ export function toMetaRow(r: QueuedRecord, sizes: BodySizes): MetaRow {
     forwarded_size: sizes.forwarded,
     response_size: sizes.response,
     assembled_size: sizes.assembled,
+    replay_of: str(r.replayOf),
   };
 }
 
@@ -134,7 +145,7 @@ function usageOf(row: ExchangeRow): Usage | null {
   };
 }
 
-type SummaryRow = Pick<ExchangeRow, (typeof SUMMARY_COLUMNS)[number]>;
+type SummaryRow = Pick<ExchangeRow, (typeof SUMMARY_COLUMNS)[number] | 'session_key'>;
 
 export function summaryFromRow(row: SummaryRow): ExchangeSummary {
   return {
@@ -161,6 +172,8 @@ export function summaryFromRow(row: SummaryRow): ExchangeSummary {
       response: row.response_size,
       assembled: row.assembled_size,
     },
+    ...(row.replay_of ? { replayOf: row.replay_of } : {}),
+    ...(row.session_key !== undefined ? { session: row.session_key } : {}),
   };
 }
 

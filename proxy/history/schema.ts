@@ -88,6 +88,9 @@ export const MIGRATIONS: readonly Migration[] = [
   // 1 -> 2: content-addressed parts, sessions and turns (see schema-2.ts). Rows written
   // before stay in their text columns (body_format 1) until the background conversion.
   (db) => db.exec(SCHEMA_2),
+  // 2 -> 3: the exchange a dashboard replay was sent from. Nullable and without a default, so
+  // adding it rewrites no row of an existing file.
+  (db) => db.exec('ALTER TABLE exchanges ADD COLUMN replay_of TEXT'),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

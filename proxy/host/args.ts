@@ -3,7 +3,7 @@
  * acts on it. Pure: a HostError (INVALID_ARGUMENT) names the field at fault.
  */
 import { BODY_FIELDS, type BodyField } from '../contract/operations.js';
-import type { HistoryQuery, SessionQuery, StatusClass } from '../contract/types.js';
+import type { HistoryQuery, ReplayRequest, SessionQuery, StatusClass } from '../contract/types.js';
 import { MAX_STATS_DAYS } from '../history/reader.js';
 import { AddendumError } from '../lib/errors.js';
 import { isRecord } from '../lib/json.js';
@@ -111,4 +111,22 @@ export function parseStatsArg(arg: unknown): { days?: number } {
     throw new HostError(`days: must be a whole number from 1 to ${MAX_STATS_DAYS}`);
   }
   return { days: arg.days };
+}
+
+/** An edited replay body is far below the proxy's body limit in practice; this only stops absurd input. */
+const MAX_REPLAY_BODY_CHARS = 64 * 1024 * 1024;
+
+export function parseReplayArg(arg: unknown): ReplayRequest {
+  const { id } = parseIdArg(arg);
+  const { body, modifier } = arg as Record<string, unknown>;
+  if (typeof modifier !== 'boolean') throw new HostError('modifier: must be true or false');
+  if (body === undefined || body === null) return { id, modifier };
+  if (typeof body !== 'string') throw new HostError('body: must be a string of JSON');
+  if (body.length > MAX_REPLAY_BODY_CHARS) throw new HostError(`body: must be at most ${MAX_REPLAY_BODY_CHARS} characters`);
+  try {
+    JSON.parse(body);
+  } catch (e) {
+    throw new HostError(`body: is not valid JSON (${(e as Error).message})`);
+  }
+  return { id, body, modifier };
 }

@@ -17,7 +17,8 @@ import {
 import type { ProxyConfig } from '../config.js';
 import { toDetail } from '../contract/detail.js';
 import { createProxy, type Proxy, type ProxyDeps } from '../index.js';
-import { parseBodyArg, parseEntryArg, parseHistoryQuery, parseIdArg, parseSessionQuery, parseStatsArg } from './args.js';
+import { parseBodyArg, parseEntryArg, parseHistoryQuery, parseIdArg, parseReplayArg, parseSessionQuery, parseStatsArg } from './args.js';
+import { replayExchange } from './replay.js';
 import { createEventBatcher, type BatcherOptions } from './event-batcher.js';
 import { scrubDeep } from './scrub.js';
 import {
@@ -136,6 +137,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
     getStats: async (arg) => proxy.history.stats(parseStatsArg(arg)),
     listSessions: async (query) => proxy.history.listSessions(parseSessionQuery(query)),
     getSession: async (arg) => proxy.history.getSession(parseIdArg(arg).id),
+    replayExchange: async (arg) => replayExchange(proxy, parseReplayArg(arg)),
+    getRateLimits: async () => ({ items: proxy.rateLimits() }),
   };
 
   const api = { subscribe: (listener: (events: ContractEvent[]) => void) => batcher.subscribe(listener) } as HostApi;

@@ -13,6 +13,7 @@ import { createApp } from './app.js';
 import { errors } from './errors.js';
 import { exchangeRoute } from './exchange-route.js';
 import type { Exchange } from './exchange.js';
+import { RateLimitTracker } from './rate-limits.js';
 import type { ProxyRuntime } from './runtime.js';
 import { createAgents } from './upstream.js';
 
@@ -47,6 +48,7 @@ function runtime(overrides: Partial<ProxyConfig> = {}): TestRuntime {
     logger,
     agents: createAgents(),
     inflight: new Set<Exchange>(),
+    rateLimits: new RateLimitTracker(),
     startedAt: Date.now(),
     version: 'test',
     recorder: { events, history, logger, maxStoredResponseBytes: 1024, secrets: () => [config.apiKey] },

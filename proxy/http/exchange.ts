@@ -17,6 +17,7 @@ import { redactHeaders, scrubSecrets, type HeaderBag } from '../lib/redact.js';
 import { createStreamAssembler, usageFromAnthropic } from './sse-assembler.js';
 import type { Dialect, ExchangeOutcome, Usage } from '../contract/types.js';
 import { isRecord } from '../lib/json.js';
+import { claimReplay } from './replay-link.js';
 
 export interface RecorderDeps {
   events: ProxyEvents;
@@ -88,6 +89,7 @@ export class Exchange {
       responseBody: null,
       responseTruncated: false,
       assembled: null,
+      replayOf: claimReplay(req.headers, this.id, this.done),
     };
   }
 

@@ -3,6 +3,7 @@
  * objects in and gets the objects to send out.
  */
 import type { HeaderBag } from '../lib/redact.js';
+import { REPLAY_HEADER } from './replay-link.js';
 
 /** RFC 9110 §7.6.1 connection-specific headers, plus ones the proxy recomputes itself. */
 const HOP_BY_HOP = new Set([
@@ -41,7 +42,7 @@ export function upstreamRequestHeaders(client: HeaderBag, options: UpstreamHeade
   for (const [name, value] of Object.entries(client)) {
     if (value === undefined) continue;
     const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || drop.has(lower) || lower === 'host' || lower === 'accept-encoding') continue;
+    if (HOP_BY_HOP.has(lower) || drop.has(lower) || lower === 'host' || lower === 'accept-encoding' || lower === REPLAY_HEADER) continue;
     if (options.apiKey && (lower === 'x-api-key' || lower === 'authorization')) continue;
     if (lower === 'content-length' && options.contentLength !== undefined) continue;
     out[lower] = value;

@@ -34,7 +34,7 @@ export function forward(x: RouteScope, spec: ForwardSpec): Promise<UpstreamRespo
       agents: x.rt.agents,
     },
     x.client.signal,
-  );
+  ).then((up) => (x.rt.rateLimits.observe(spec.headers, config.apiKey, up.status, up.headers), up));
 }
 
 /** The SSE frame that ends a stream the proxy cannot finish. */

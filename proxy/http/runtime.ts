@@ -5,6 +5,8 @@ import type { Exchange, RecorderDeps } from './exchange.js';
 import type { History } from '../history/index.js';
 import type { Logger } from '../lib/log.js';
 import type { UpstreamAgents } from './upstream.js';
+import type { RateLimitTracker } from './rate-limits.js';
+import { replayConfig } from './replay-link.js';
 
 /** What every route needs, handed to them once by the app. */
 export interface ProxyRuntime {
@@ -17,6 +19,7 @@ export interface ProxyRuntime {
   recorder: RecorderDeps;
   /** Exchanges not yet finished; shutdown waits for them. */
   inflight: Set<Exchange>;
+  rateLimits: RateLimitTracker;
   startedAt: number;
   version: string;
 }
@@ -25,6 +28,6 @@ export interface ProxyRuntime {
  * change applies to the next request, and never mixes an old key with a new URL in one. */
 export function requestConfig(rt: ProxyRuntime, ctx: Koa.Context): ProxyConfig {
   const state = ctx.state as { config?: ProxyConfig };
-  state.config ??= rt.config();
+  state.config ??= replayConfig(rt.config(), ctx.req.headers);
   return state.config;
 }

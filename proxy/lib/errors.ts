@@ -47,6 +47,9 @@ const ERROR_TABLE = {
   // The dashboard's own.
   FORBIDDEN_SENDER: { status: 403, expose: true },
   EXPORT_ABORTED: { status: 499, expose: true },
+  // Replay (proxy/host/replay.ts): what stops an exchange from being sent again.
+  REPLAY_NO_CREDENTIALS: { status: 409, expose: true },
+  REPLAY_UNAVAILABLE: { status: 409, expose: true },
 } as const satisfies Record<string, { status: number; expose: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;

@@ -2,7 +2,8 @@
 import { vi } from 'vitest';
 import { applyModifier } from '../../proxy/modifier/modifier.js';
 import { BODY_FIELDS, type AddendumApi, type BodyField, type ContractEvent, type ExchangeDetail, type PublicSettings, type SettingsPatch } from '../../proxy/contract/operations.js';
-import type { ExchangeRecord, ExchangeSummary, HistoryQuery, HistoryStats, ProxyStatus } from '../../proxy/contract/types.js';
+import type { ExchangeRecord, ExchangeSummary, HistoryQuery, HistoryStats, ProxyStatus, RateLimitEntry, ReplayRequest } from '../../proxy/contract/types.js';
+import { replayCredentials } from '../../proxy/contract/credentials.js';
 import { ApiError } from '../api/errors.js';
 
 export const SECRET_KEY = 'sk-ant-api03-SECRETSECRETSECRET-wxyz';
@@ -105,6 +106,7 @@ export interface FakeApi extends AddendumApi {
   /** Keys written through updateSettings, to prove the page never holds them. */
   keysReceived: string[];
   listeners: Set<(events: ContractEvent[]) => void>;
+  rateLimits: RateLimitEntry[];
 }
 
 function statusClass(status: number | null): string {
@@ -113,7 +115,7 @@ function statusClass(status: number | null): string {
 }
 
 /** An in-memory host honouring the contract: cursor pages, filters, settings, stats. */
-export function createFakeApi(init: { records?: ExchangeRecord[]; settings?: Partial<PublicSettings>; status?: Partial<ProxyStatus>; stats?: HistoryStats; pageSize?: number } = {}): FakeApi {
+export function createFakeApi(init: { records?: ExchangeRecord[]; settings?: Partial<PublicSettings>; status?: Partial<ProxyStatus>; stats?: HistoryStats; pageSize?: number; rateLimits?: RateLimitEntry[] } = {}): FakeApi {
   const listeners = new Set<(events: ContractEvent[]) => void>();
   const fake: FakeApi = {
     records: [...(init.records ?? [])],
@@ -122,6 +124,7 @@ export function createFakeApi(init: { records?: ExchangeRecord[]; settings?: Par
     stats: init.stats ?? { totals: { requests: 0, errors: 0, usage: { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 } }, rows: [] },
     keysReceived: [],
     listeners,
+    rateLimits: [...(init.rateLimits ?? [])],
     emit: (events) => {
       for (const l of [...listeners]) l(events);
     },
@@ -179,6 +182,24 @@ export function createFakeApi(init: { records?: ExchangeRecord[]; settings?: Par
     getStats: vi.fn(async () => structuredClone(fake.stats)),
     listSessions: vi.fn(async () => ({ items: [], nextCursor: null })),
     getSession: vi.fn(async () => null),
+    // Like the host: refused without credentials, else a new record linked to the original.
+    replayExchange: vi.fn(async ({ id, body, modifier }: ReplayRequest) => {
+      const original = fake.records.find((r) => r.id === id);
+      if (!original) throw new ApiError('NOT_FOUND', `Exchange ${id} is not in the history.`, 404);
+      const credentials = replayCredentials(original.requestHeaders, fake.settings.apiKey);
+      if (!credentials.ok) throw new ApiError('REPLAY_NO_CREDENTIALS', credentials.description, 409);
+      const sent = body ?? original.originalBody;
+      const replay = makeRecord(`${id}-replay${fake.records.length}`, {
+        startedAt: original.startedAt + 60_000,
+        originalBody: sent,
+        forwardedBody: modifier ? original.forwardedBody : sent,
+        modified: modifier,
+        replayOf: id,
+      });
+      fake.records.push(replay);
+      return { exchangeId: replay.id };
+    }),
+    getRateLimits: vi.fn(async () => ({ items: structuredClone(fake.rateLimits) })),
   };
   return fake;
 }
