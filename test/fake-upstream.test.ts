@@ -82,6 +82,18 @@ describe('fixtures', () => {
 });
 
 describe('fake upstream over plain HTTP', () => {
+  it('adds the unified subscription windows for an OAuth token only, not for a key sent as a bearer', async () => {
+    const oauth = await post('/v1/messages', MSG_BODY, { authorization: 'Bearer sk-ant-oat01-fake-token' });
+    expect(oauth.headers.get('anthropic-ratelimit-unified-status')).toBe('allowed');
+    expect(Number(oauth.headers.get('anthropic-ratelimit-unified-5h-utilization'))).toBeGreaterThan(0);
+    expect(oauth.headers.get('anthropic-ratelimit-unified-5h-reset')).toMatch(/^\d{10}$/);
+    expect(oauth.headers.get('anthropic-ratelimit-requests-limit')).toBe('4000');
+    await oauth.arrayBuffer();
+    const key = await post('/v1/messages', MSG_BODY, { authorization: 'Bearer sk-ant-api03-key' });
+    expect(key.headers.get('anthropic-ratelimit-unified-status')).toBeNull();
+    await key.arrayBuffer();
+  });
+
   it('answers a non-streaming message with real headers and echoes the request model', async () => {
     const res = await post('/v1/messages', MSG_BODY);
     expect(res.status).toBe(200);

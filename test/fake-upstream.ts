@@ -114,6 +114,27 @@ function rateLimitHeaders(status: number): Record<string, string> {
   };
 }
 
+/**
+ * What a subscription (OAuth, `authorization: Bearer sk-ant-oat…`) account gets on top: the unified
+ * five-hour and seven-day windows, as a spent fraction and an epoch-seconds reset, and the
+ * account's overall status.
+ */
+export function unifiedRateLimitHeaders(now = Date.now()): Record<string, string> {
+  const epoch = (ms: number): string => String(Math.floor(ms / 1000));
+  return {
+    'anthropic-ratelimit-unified-status': 'allowed',
+    'anthropic-ratelimit-unified-reset': epoch(now + 3 * 3600_000),
+    'anthropic-ratelimit-unified-5h-status': 'allowed',
+    'anthropic-ratelimit-unified-5h-utilization': '0.42',
+    'anthropic-ratelimit-unified-5h-reset': epoch(now + 3 * 3600_000),
+    'anthropic-ratelimit-unified-7d-status': 'allowed',
+    'anthropic-ratelimit-unified-7d-utilization': '0.3',
+    'anthropic-ratelimit-unified-7d-reset': epoch(now + 4 * 86_400_000),
+    'anthropic-ratelimit-unified-representative-claim': 'five_hour',
+    'anthropic-ratelimit-unified-fallback-percentage': '0.5',
+  };
+}
+
 function baseHeaders(status: number, contentType: 'json' | 'sse'): Record<string, string> {
   const h: Record<string, string> = {
     'content-type': contentType === 'sse' ? 'text/event-stream; charset=utf-8' : 'application/json',
@@ -217,6 +238,10 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     requests.push(received);
     responses.push(sent);
     record(res, sent);
+    // Subscription tokens only: the SDKs send plain API keys as bearer tokens too.
+    if (typeof req.headers.authorization === 'string' && req.headers.authorization.startsWith('Bearer sk-ant-oat')) {
+      for (const [k, v] of Object.entries(unifiedRateLimitHeaders())) res.setHeader(k, v);
+    }
     res.on('error', () => {});
     const socket = req.socket;
     socketClosed.set(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { credentialLabel, last4Of, last4OfMasked, replayCredentials, storedClientCredential } from './credentials.js';
+import { bearerKind, credentialLabel, last4Of, last4OfMasked, replayCredentials, storedClientCredential } from './credentials.js';
 import { maskSecret } from '../lib/redact.js';
 
 describe('credential labels', () => {
@@ -16,7 +16,10 @@ describe('credential labels', () => {
     expect(last4OfMasked(maskSecret('sk-ant-api03-abcdefgh-wxyz'))).toBe('wxyz');
     expect(last4OfMasked(maskSecret('Bearer sk-ant-oat01-token-9876'))).toBe('9876');
     expect(last4OfMasked(maskSecret('tiny'))).toBeNull();
-    expect(storedClientCredential({ authorization: 'Bearer [redacted …9876]' })).toEqual({ kind: 'oauth', last4: '9876' });
+    expect(storedClientCredential({ authorization: 'Bearer [redacted …9876]' })).toEqual({ header: 'authorization', last4: '9876' });
+    expect(bearerKind('Bearer sk-ant-oat01-token')).toBe('oauth');
+    expect(bearerKind('Bearer sk-ant-api03-key')).toBe('client-key');
+    expect(bearerKind('Bearer something-else')).toBe('client-token');
     expect(storedClientCredential({ 'anthropic-version': '2023-06-01' })).toBeNull();
   });
 });
@@ -42,6 +45,6 @@ describe('what a replay may send', () => {
     expect(key.description).toMatch(/client's own API key \(…wxyz\)/);
     expect(key.description).toMatch(/Set an API key in Settings/);
     const token = replayCredentials(oauth, { set: false, last4: null });
-    expect(token).toMatchObject({ ok: false, description: expect.stringMatching(/OAuth token \(…9876\).*never stores/) });
+    expect(token).toMatchObject({ ok: false, description: expect.stringMatching(/OAuth token \(Authorization: Bearer\) \(…9876\).*never stores/) });
   });
 });

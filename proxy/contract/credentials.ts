@@ -5,13 +5,22 @@
  * share one answer to "which credentials will this use".
  */
 
-export type CredentialKind = 'configured' | 'client-key' | 'oauth';
+export type CredentialKind = 'configured' | 'client-key' | 'oauth' | 'client-token';
 
 const NAMES: Record<CredentialKind, string> = {
   configured: 'configured key',
   'client-key': 'client key',
   oauth: 'OAuth token',
+  'client-token': 'client token',
 };
+
+/** A bearer credential by its prefix: the SDKs send API keys as bearer tokens too. */
+export function bearerKind(secret: string): CredentialKind {
+  const bare = secret.trim().replace(/^bearer\s+/i, '');
+  if (bare.startsWith('sk-ant-oat')) return 'oauth';
+  if (bare.startsWith('sk-ant-api')) return 'client-key';
+  return 'client-token';
+}
 
 /** Secrets this short keep no suffix at all, as redact.ts's maskSecret does. */
 const MIN_SUFFIX_SECRET = 9;
@@ -34,12 +43,13 @@ export function credentialLabel(kind: CredentialKind, last4: string | null): str
   return last4 ? `${NAMES[kind]} …${last4}` : NAMES[kind];
 }
 
-/** What a stored request carried: a client key (`x-api-key`), an OAuth token (`authorization`), or nothing. */
-export function storedClientCredential(headers: Record<string, string>): { kind: CredentialKind; last4: string | null } | null {
+/** What a stored request carried: a key (`x-api-key`), a bearer token (`authorization`: an API
+ * key or an OAuth token, which the mask no longer tells apart), or nothing. */
+export function storedClientCredential(headers: Record<string, string>): { header: 'x-api-key' | 'authorization'; last4: string | null } | null {
   const key = headers['x-api-key'];
-  if (key !== undefined) return { kind: 'client-key', last4: last4OfMasked(key) };
+  if (key !== undefined) return { header: 'x-api-key', last4: last4OfMasked(key) };
   const auth = headers.authorization;
-  if (auth !== undefined) return { kind: 'oauth', last4: last4OfMasked(auth) };
+  if (auth !== undefined) return { header: 'authorization', last4: last4OfMasked(auth) };
   return null;
 }
 
@@ -68,7 +78,7 @@ export function replayCredentials(
   if (client === null) {
     return { ok: true, description: 'no credentials: the original request carried none and no API key is configured' };
   }
-  const what = client.kind === 'oauth' ? 'OAuth token' : 'API key';
+  const what = client.header === 'x-api-key' ? 'API key' : 'API key or OAuth token (Authorization: Bearer)';
   return {
     ok: false,
     description:

@@ -45,6 +45,8 @@ describe('which credential went upstream', () => {
     expect(upstreamCredential({ 'x-api-key': 'sk-ant-configured-abcd' }, 'sk-ant-configured-abcd')).toBe('configured key …abcd');
     expect(upstreamCredential({ 'x-api-key': 'sk-ant-client-key-wxyz' }, null)).toBe('client key …wxyz');
     expect(upstreamCredential({ authorization: 'Bearer sk-ant-oat01-token-9876' }, null)).toBe('OAuth token …9876');
+    // The SDKs send an API key as a bearer token too.
+    expect(upstreamCredential({ authorization: 'Bearer sk-ant-api03-key-wxyz' }, null)).toBe('client key …wxyz');
     expect(upstreamCredential({}, null)).toBeNull();
   });
 });

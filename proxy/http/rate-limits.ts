@@ -5,7 +5,7 @@
  * the credential (never the secret) is worked out only then.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { credentialLabel, last4Of } from '../contract/credentials.js';
+import { bearerKind, credentialLabel, last4Of } from '../contract/credentials.js';
 import type { RateLimitEntry } from '../contract/types.js';
 
 const PREFIX = 'anthropic-ratelimit-';
@@ -32,13 +32,13 @@ type UpstreamRequestHeaders = Record<string, string | string[] | undefined>;
 
 const single = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 
-/** Which credential went upstream: the configured key (the proxy put it there), a client's
- * own key, or a client's OAuth token; null when the request carried none. */
+/** Which credential went upstream: the configured key (the proxy put it there), or a client's
+ * own key, OAuth token or other bearer token; null when the request carried none. */
 export function upstreamCredential(sent: UpstreamRequestHeaders, configuredKey: string | null): string | null {
   const key = single(sent['x-api-key']);
   if (key !== undefined) return credentialLabel(configuredKey !== null && key === configuredKey ? 'configured' : 'client-key', last4Of(key));
   const auth = single(sent.authorization);
-  if (auth !== undefined) return credentialLabel('oauth', last4Of(auth));
+  if (auth !== undefined) return credentialLabel(bearerKind(auth), last4Of(auth));
   return null;
 }
 
