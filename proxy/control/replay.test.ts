@@ -1,55 +1,30 @@
 /** Replay and rate limits through the control API, over a real host, proxy and the fake upstream. */
 import Anthropic from '@anthropic-ai/sdk';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSse, rawRequest } from '../../test/raw-http.js';
-import { startFakeUpstream, type FakeUpstream } from '../../test/fake-upstream.js';
-import { defaultConfig } from '../config.js';
-import { EVENTS_PATH, HTTP_ROUTES, TOKEN_HEADER, type OperationName } from '../contract/operations.js';
-import { createHost, type Host } from '../host/host.js';
+import { startControlHost, type ControlHost } from '../../test/control-host.js';
+import { openSse } from '../../test/raw-http.js';
+import type { FakeUpstream } from '../../test/fake-upstream.js';
+import { EVENTS_PATH } from '../contract/operations.js';
+import type { Host } from '../host/host.js';
 import { REPLAY_HEADER } from '../http/replay-link.js';
-import { createConfStore } from '../settings/conf-store.js';
-import { newControlToken, startControlServer, type ControlServer } from './server.js';
 
 const KEY = 'sk-ant-api03-configuredReplayKey-abcd';
 const CLIENT_KEY = 'sk-ant-api03-clientsOwnKey-wxyz';
 const OAUTH = 'sk-ant-oat01-subscriptionToken-9876';
 
 describe('replay and rate limits over a real host', () => {
+  let h: ControlHost;
   let fake: FakeUpstream;
-  let dataDir: string;
   let host: Host;
-  let control: ControlServer;
   let baseUrl: string;
-  const token = newControlToken();
+  let call: ControlHost['call'];
 
   beforeEach(async () => {
-    fake = await startFakeUpstream();
-    dataDir = mkdtempSync(join(tmpdir(), 'addendum-replay-'));
-    const baseConfig = { ...defaultConfig({ XDG_DATA_HOME: dataDir }), dataDir, shutdownGraceMs: 500 };
-    host = await createHost({
-      baseConfig,
-      overrides: { upstreamUrl: fake.url, port: 0, modifierText: ' Be brief.', modifierEnabled: true },
-      store: createConfStore(dataDir),
-    });
-    control = await startControlServer({ api: host.api, port: 0, token, staticDir: null });
+    h = await startControlHost({ modifierText: ' Be brief.', modifierEnabled: true });
+    ({ fake, host, call } = h);
     baseUrl = (await host.api.startProxy()).baseUrl!;
   });
-  afterEach(async () => {
-    await control.close();
-    await host.close();
-    await fake.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  const call = (op: OperationName, body?: unknown) =>
-    rawRequest(control.url + HTTP_ROUTES[op].path, {
-      method: HTTP_ROUTES[op].method,
-      headers: { [TOKEN_HEADER]: token, 'content-type': 'application/json' },
-      body: HTTP_ROUTES[op].method === 'GET' ? undefined : JSON.stringify(body ?? {}),
-    });
+  afterEach(() => h.close());
 
   const latestId = async (): Promise<string> => {
     await host.proxy.history.flush();
@@ -131,7 +106,7 @@ describe('replay and rate limits over a real host', () => {
   });
 
   it('tracks the latest rate limits per credential label, unified ones included, and pushes each change', async () => {
-    const sse = await openSse(`${control.url}${EVENTS_PATH}?token=${token}`);
+    const sse = await openSse(`${h.control.url}${EVENTS_PATH}?token=${h.token}`);
     await sdkTurn({ apiKey: CLIENT_KEY });
     await sdkTurn({ authToken: OAUTH });
     const limits = await call('getRateLimits');

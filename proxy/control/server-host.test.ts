@@ -1,45 +1,27 @@
 /** The control API over a real host and proxy, against the fake upstream. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSse, rawRequest } from '../../test/raw-http.js';
-import { startFakeUpstream, type FakeUpstream } from '../../test/fake-upstream.js';
-import { defaultConfig } from '../config.js';
-import { EVENTS_PATH, HTTP_ROUTES, TOKEN_HEADER, type OperationName } from '../contract/operations.js';
-import { createHost, type Host } from '../host/host.js';
-import { createConfStore } from '../settings/conf-store.js';
-import { newControlToken, startControlServer, type ControlServer } from './server.js';
+import { startControlHost, type ControlHost } from '../../test/control-host.js';
+import { openSse } from '../../test/raw-http.js';
+import type { FakeUpstream } from '../../test/fake-upstream.js';
+import { EVENTS_PATH, HTTP_ROUTES } from '../contract/operations.js';
+import type { Host } from '../host/host.js';
+import type { ControlServer } from './server.js';
 
 const KEY = 'sk-ant-api03-controlHostSecret-9876';
 
 describe('control API over a real host', () => {
+  let h: ControlHost;
   let fake: FakeUpstream;
-  let dataDir: string;
   let host: Host;
   let control: ControlServer;
-  const token = newControlToken();
+  let token: string;
+  let call: ControlHost['call'];
 
   beforeEach(async () => {
-    fake = await startFakeUpstream();
-    dataDir = mkdtempSync(join(tmpdir(), 'addendum-control-'));
-    const baseConfig = { ...defaultConfig({ XDG_DATA_HOME: dataDir }), dataDir, shutdownGraceMs: 500 };
-    host = await createHost({ baseConfig, overrides: { upstreamUrl: fake.url, port: 0 }, store: createConfStore(dataDir) });
-    control = await startControlServer({ api: host.api, port: 0, token, staticDir: null });
+    h = await startControlHost();
+    ({ fake, host, control, token, call } = h);
   });
-  afterEach(async () => {
-    await control.close();
-    await host.close();
-    await fake.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  const call = (op: OperationName, body?: unknown) =>
-    rawRequest(control.url + HTTP_ROUTES[op].path, {
-      method: HTTP_ROUTES[op].method,
-      headers: { [TOKEN_HEADER]: token, 'content-type': 'application/json' },
-      body: HTTP_ROUTES[op].method === 'GET' ? undefined : JSON.stringify(body ?? {}),
-    });
+  afterEach(() => h.close());
 
   it('starts, proxies, streams events, and stops through HTTP', async () => {
     const sse = await openSse(`${control.url}${EVENTS_PATH}?token=${token}`);
