@@ -17,8 +17,19 @@ import { buildCurl } from '../lib/curl.js';
 import { toRecord } from '../lib/detail.js';
 import { jsonDiff, modifierDiff, prettyJson } from '../lib/diff.js';
 import { formatBytes, formatDateTime, formatDuration, formatInteger, formatPercent, formatUsd, statusTone } from '../lib/format.js';
+import { ExchangeLink, ReplayCompare } from './ReplayCompare.js';
+import { ReplayDialog } from './ReplayDialog.js';
 
-type DetailTab = 'summary' | 'request' | 'forwarded' | 'response' | 'headers';
+/**
+ * Where the detail links to. Each falls back to a hash route when its host passes no
+ * handler: `#/history/<exchange id>` and `#/sessions/<session id>/<exchange id>`.
+ */
+export interface DetailLinks {
+  onOpenExchange?: ((id: string) => void) | undefined;
+  onOpenSession?: ((sessionId: string, exchangeId: string) => void) | undefined;
+}
+
+type DetailTab = 'summary' | 'request' | 'forwarded' | 'response' | 'headers' | 'compare';
 const TABS: Array<{ id: DetailTab; label: string }> = [
   { id: 'summary', label: 'Summary' },
   { id: 'request', label: 'Request' },
@@ -27,7 +38,9 @@ const TABS: Array<{ id: DetailTab; label: string }> = [
   { id: 'headers', label: 'Headers' },
 ];
 
-export function HistoryDetail({ id, onDeleted }: { id: string; onDeleted: () => void }) {
+const COMPARE_TAB = { id: 'compare' as const, label: 'Compare with original' };
+
+export function HistoryDetail({ id, onDeleted, ...links }: { id: string; onDeleted: () => void } & DetailLinks) {
   const api = useApi();
   // Large bodies stay on the host until the reader presses Load (see BodyGate).
   const entry = useResource(() => api.getHistoryEntry({ id, maxBodyBytes: SIZE_GATE_BYTES }), [api, id]);
@@ -41,10 +54,10 @@ export function HistoryDetail({ id, onDeleted }: { id: string; onDeleted: () => 
       </Empty>
     );
   }
-  return <ExchangeDetailView detail={entry.data} onDeleted={onDeleted} />;
+  return <ExchangeDetailView detail={entry.data} onDeleted={onDeleted} links={links} />;
 }
 
-function ExchangeDetailView({ detail, onDeleted }: { detail: ExchangeDetail; onDeleted: () => void }) {
+function ExchangeDetailView({ detail, onDeleted, links }: { detail: ExchangeDetail; onDeleted: () => void; links: DetailLinks }) {
   const api = useApi();
   const id = detail.id;
   const bodies = useLazyBodies(api, detail);
@@ -55,6 +68,8 @@ function ExchangeDetailView({ detail, onDeleted }: { detail: ExchangeDetail; onD
   // One confirmation, as for clearing the whole history: a deleted exchange cannot come back.
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
+  const [replaying, setReplaying] = useState(false);
+  const [replayed, setReplayed] = useState<string | null>(null);
 
   const remove = async () => {
     setConfirmingDelete(false);
@@ -84,6 +99,9 @@ function ExchangeDetailView({ detail, onDeleted }: { detail: ExchangeDetail; onD
           {/* Copies carry full bodies: the ones left out are fetched first. */}
           <CopyButton label="Copy as curl" text={async () => buildCurl(await bodies.complete(curlBodies(bodies)), { baseUrl: upstream })} />
           <CopyButton label="Copy JSON" text={async () => JSON.stringify(toRecord(await bodies.complete(BODY_FIELDS)), null, 2)} />
+          <button type="button" className="ghost" aria-expanded={replaying} onClick={() => setReplaying((r) => !r)}>
+            Replay…
+          </button>
           {confirmingDelete ? (
             <span className="confirm" role="group" aria-label="Confirm delete">
               <span className="muted">Delete this exchange? This cannot be undone.</span>
@@ -106,13 +124,35 @@ function ExchangeDetailView({ detail, onDeleted }: { detail: ExchangeDetail; onD
           </p>
         ) : null}
       </header>
-      <Tabs items={TABS} selected={tab} onSelect={setTab} label="Exchange sections" idPrefix="detail" className="tabs sub-tabs" />
+      {replaying ? (
+        <ReplayDialog
+          bodies={bodies}
+          onClose={() => setReplaying(false)}
+          onReplayed={(replayId) => {
+            setReplaying(false);
+            setReplayed(replayId);
+          }}
+        />
+      ) : null}
+      {replayed ? (
+        <div className="replay-result">
+          <div className="panel-toolbar">
+            <h3 className="section-title">Replayed</h3>
+            <button type="button" className="ghost" onClick={() => setReplayed(null)}>
+              Close
+            </button>
+          </div>
+          <ReplayCompare originalId={id} replayId={replayed} onOpenExchange={links.onOpenExchange} />
+        </div>
+      ) : null}
+      <Tabs items={record.replayOf ? [...TABS, COMPARE_TAB] : TABS} selected={tab} onSelect={setTab} label="Exchange sections" idPrefix="detail" className="tabs sub-tabs" />
       <div className="detail-body" role="tabpanel" id={panelId('detail', tab)} aria-labelledby={tabId('detail', tab)} tabIndex={0}>
-        {tab === 'summary' ? <SummaryPanel record={record} /> : null}
+        {tab === 'summary' ? <SummaryPanel record={record} links={links} /> : null}
         {tab === 'request' ? <RequestPanel bodies={bodies} /> : null}
         {tab === 'forwarded' ? <ForwardedPanel bodies={bodies} /> : null}
         {tab === 'response' ? <ResponsePanel bodies={bodies} /> : null}
         {tab === 'headers' ? <HeadersPanel record={record} /> : null}
+        {tab === 'compare' && record.replayOf ? <ReplayCompare originalId={record.replayOf} replayId={id} onOpenExchange={links.onOpenExchange} /> : null}
       </div>
     </article>
   );
@@ -132,7 +172,29 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
   );
 }
 
-function SummaryPanel({ record }: { record: ExchangeRecord }) {
+/** The session and the turn this exchange is, e.g. "Explain the proxy · turn 3 of 10". */
+function SessionLink({ sessionId, exchangeId, onOpen }: { sessionId: string; exchangeId: string; onOpen: DetailLinks['onOpenSession'] }) {
+  const api = useApi();
+  const session = useResource(() => api.getSession({ id: sessionId }), [api, sessionId]);
+  const turns = session.data?.turnList;
+  const index = turns ? turns.findIndex((t) => t.exchangeId === exchangeId) : -1;
+  return (
+    <a
+      href={`#/sessions/${encodeURIComponent(sessionId)}/${encodeURIComponent(exchangeId)}`}
+      data-testid="session-link"
+      onClick={(e) => {
+        if (!onOpen) return;
+        e.preventDefault();
+        onOpen(sessionId, exchangeId);
+      }}
+    >
+      {session.data?.title ?? sessionId}
+      {turns && index >= 0 ? ` · turn ${index + 1} of ${turns.length}` : ''}
+    </a>
+  );
+}
+
+function SummaryPanel({ record, links }: { record: ExchangeRecord; links: DetailLinks }) {
   const u = record.usage;
   const cost = estimateCost(record.model, u);
   const ratio = cacheHitRatio(u);
@@ -156,6 +218,16 @@ function SummaryPanel({ record }: { record: ExchangeRecord }) {
         <Field label="API">{record.dialect === 'openai' ? 'OpenAI chat completions (translated)' : 'Anthropic Messages'}</Field>
         <Field label="Modifier">{record.modified ? 'appended your text' : 'no change'}</Field>
         <Field label="Client">{record.userAgent ?? '—'}</Field>
+        <Field label="Session">{record.session ? <SessionLink sessionId={record.session} exchangeId={record.id} onOpen={links.onOpenSession} /> : '—'}</Field>
+        {record.replayOf ? (
+          <Field label="Replay of">
+            <span data-testid="replay-of">
+              <ExchangeLink id={record.replayOf} onOpen={links.onOpenExchange}>
+                {record.replayOf}
+              </ExchangeLink>
+            </span>
+          </Field>
+        ) : null}
       </dl>
       <h3 className="section-title">Tokens</h3>
       {u ? (

@@ -7,6 +7,7 @@ import { useResource } from '../hooks/useResource.js';
 import { formatInteger } from '../lib/format.js';
 import { throttle } from '../lib/throttle.js';
 import { Brand } from '../components/Brand.js';
+import { RateLimitBadge } from './RateLimits.js';
 
 /** The address clients should use, even while stopped, so it can be copied ahead of time. */
 export function clientBaseUrl(status: ProxyStatus): string {
@@ -101,6 +102,7 @@ export function StatusHeader() {
       <div className="today" data-testid="requests-today" title="Requests recorded today (UTC)">
         <strong>{requestsToday === undefined ? '—' : formatInteger(requestsToday)}</strong> {requestsToday === 1 ? 'request' : 'requests'} today
       </div>
+      <RateLimitBadge />
       {problem ? (
         <div className="topbar-alert" role="alert">
           {problem}

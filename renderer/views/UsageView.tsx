@@ -6,6 +6,7 @@ import { useResource } from '../hooks/useResource.js';
 import { formatInteger, formatPercent, formatTokens, formatUsd } from '../lib/format.js';
 import { dailySeries, perModel, usageTotals } from '../lib/stats.js';
 import { throttle } from '../lib/throttle.js';
+import { RateLimitTable } from './RateLimits.js';
 
 const RANGES = [7, 30, 90] as const;
 
@@ -125,6 +126,7 @@ export function UsageView({ active = true }: { active?: boolean }) {
               </div>
             )}
           </section>
+          <RateLimitTable />
         </div>
       )}
     </div>
