@@ -6,7 +6,7 @@
  * other header is kept as it came, so nothing upstream sends is hidden. Pure.
  */
 import type { RateLimitEntry } from '../../proxy/contract/types.js';
-import { formatPercent, formatTokens, type Tone } from './format.js';
+import { formatInteger, formatPercent, type Tone } from './format.js';
 
 const PREFIX = 'anthropic-ratelimit-';
 const UNIFIED = `${PREFIX}unified-`;
@@ -128,10 +128,11 @@ export function headline(view: RateLimitView): string {
     for (const w of view.unified.windows) if (w.utilization !== null) parts.push(`${w.name} ${formatPercent(w.utilization, 0)} used`);
     if (parts.length === 0 && view.unified.status) parts.push(view.unified.status);
   }
-  for (const name of ['requests', 'tokens']) {
-    const b = view.buckets.find((x) => x.name === name);
-    if (b && b.remaining !== null) parts.push(`${name} ${formatTokens(b.remaining)}${b.limit !== null ? `/${formatTokens(b.limit)}` : ''} left`);
-  }
-  if (parts.length === 0 && view.buckets[0]?.remaining != null) parts.push(`${view.buckets[0].name} ${formatTokens(view.buckets[0].remaining)} left`);
+  // Requests are few enough to count; token buckets read better as a share.
+  const requests = view.buckets.find((b) => b.name === 'requests');
+  if (requests?.remaining != null) parts.push(`requests ${formatInteger(requests.remaining)}${requests.limit !== null ? `/${formatInteger(requests.limit)}` : ''} left`);
+  const tokens = view.buckets.find((b) => b.name === 'tokens') ?? view.buckets.find((b) => b.name !== 'requests' && remainingFraction(b) !== null);
+  const share = tokens ? remainingFraction(tokens) : null;
+  if (tokens && share !== null) parts.push(`${tokens.name} ${formatPercent(share)} left`);
   return parts.join(' · ') || 'no limits reported';
 }

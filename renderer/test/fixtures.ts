@@ -203,3 +203,34 @@ export function createFakeApi(init: { records?: ExchangeRecord[]; settings?: Par
   };
   return fake;
 }
+
+/** Rate limits as the host reports them: an API key's per-minute buckets and a subscription's unified windows. */
+export const KEY_LIMITS: RateLimitEntry = {
+  credential: 'configured key …abcd',
+  updatedAt: Date.parse('2026-03-10T12:00:00Z'),
+  status: 200,
+  headers: {
+    'anthropic-ratelimit-requests-limit': '4000',
+    'anthropic-ratelimit-requests-remaining': '3999',
+    'anthropic-ratelimit-requests-reset': '2026-03-10T12:01:00Z',
+    'anthropic-ratelimit-tokens-limit': '2000000',
+    'anthropic-ratelimit-tokens-remaining': '1998000',
+    'anthropic-ratelimit-tokens-reset': '2026-03-10T12:01:00Z',
+  },
+};
+export const OAUTH_LIMITS: RateLimitEntry = {
+  credential: 'OAuth token …9876',
+  updatedAt: Date.parse('2026-03-10T12:05:00Z'),
+  status: 200,
+  headers: {
+    'anthropic-ratelimit-unified-status': 'allowed_warning',
+    'anthropic-ratelimit-unified-reset': '1773151200',
+    'anthropic-ratelimit-unified-5h-utilization': '0.86',
+    'anthropic-ratelimit-unified-5h-status': 'allowed_warning',
+    'anthropic-ratelimit-unified-5h-reset': '1773151200',
+    'anthropic-ratelimit-unified-7d-utilization': '0.31',
+    'anthropic-ratelimit-unified-7d-status': 'allowed',
+    'anthropic-ratelimit-unified-7d-reset': '1773532800',
+    'anthropic-ratelimit-unified-representative-claim': 'five_hour',
+  },
+};
