@@ -107,9 +107,10 @@ export function rateLimitView(entry: RateLimitEntry): RateLimitView {
   return { credential: entry.credential, updatedAt: entry.updatedAt, status: entry.status, buckets: [...buckets.values()], unified, retryAfterSeconds, other };
 }
 
-/** Where the bucket stands, 0 (used up) to 1 (untouched); null without both numbers. */
+/** Where the bucket stands, 0 (used up) to 1 (untouched), rounded down to a tenth of a percent
+ * so that 3,999 of 4,000 never reads as 100%; null without both numbers. */
 export function remainingFraction(b: Bucket): number | null {
-  return b.limit !== null && b.remaining !== null && b.limit > 0 ? b.remaining / b.limit : null;
+  return b.limit !== null && b.remaining !== null && b.limit > 0 ? Math.floor((b.remaining / b.limit) * 1000) / 1000 : null;
 }
 
 export function limitTone(view: RateLimitView): LimitTone {

@@ -112,7 +112,7 @@ function CredentialLimits({ view }: { view: RateLimitView }) {
                 <th scope="row">{b.name}</th>
                 <td>
                   {formatInteger(b.remaining)} / {formatInteger(b.limit)}
-                  {remainingFraction(b) !== null ? <span className="muted"> ({formatPercent(remainingFraction(b), 0)} left)</span> : null}
+                  {remainingFraction(b) !== null ? <span className="muted"> ({formatPercent(remainingFraction(b))} left)</span> : null}
                 </td>
                 <td>—</td>
                 <td>{time(b.resetAt)}</td>
