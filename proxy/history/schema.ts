@@ -88,6 +88,13 @@ export const MIGRATIONS: readonly Migration[] = [
   // 1 -> 2: content-addressed parts, sessions and turns (see schema-2.ts). Rows written
   // before stay in their text columns (body_format 1) until the background conversion.
   (db) => db.exec(SCHEMA_2),
+  // 2 -> 3: a turn's body may take its parent's parts over instead of linking each again
+  // (parts.ts); the row it took them from is its parts base.
+  (db) =>
+    db.exec(`
+      ALTER TABLE exchanges ADD COLUMN parts_base INTEGER;
+      CREATE INDEX exchanges_parts_base ON exchanges(parts_base) WHERE parts_base IS NOT NULL;
+    `),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
