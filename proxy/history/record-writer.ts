@@ -55,39 +55,63 @@ export interface BodiesInput {
   continueThread: boolean;
 }
 
+/** A row's body columns, computed before the row is written. */
+interface BodyColumns {
+  original_manifest: Buffer | null;
+  forwarded_manifest: Buffer | null;
+  parts_base: number | null;
+  original_size: number;
+  forwarded_size: number;
+  original_sha: Buffer | null;
+  forwarded_sha: Buffer | null;
+  response_packed: Buffer | null;
+  assembled_packed: Buffer | null;
+  headers_packed: Buffer;
+}
+
+const BODY_COLUMNS = [
+  'original_manifest', 'forwarded_manifest', 'parts_base', 'original_sha', 'forwarded_sha', 'response_packed', 'assembled_packed', 'headers_packed',
+] as const satisfies ReadonlyArray<keyof BodyColumns>;
+const TURN_COLUMNS = [
+  'session', 'thread', 'parent_seq', 'spawned_by', 'message_count', 'delta_from', 'system_part', 'tools_part',
+  'system_changed', 'tools_changed', 'chain_key', 'answer_key', 'calls_agent',
+] as const satisfies ReadonlyArray<keyof TurnColumns>;
+
+type TurnRecord = Pick<QueuedRecord, 'id' | 'startedAt' | 'requestHeaders' | 'userAgent' | 'model' | 'usage' | 'status' | 'outcome'>;
+
 export class RecordWriter {
   readonly parts: PartWriter;
   readonly sessions: SessionWriter;
+  readonly #exists;
+  readonly #maxSeq;
   readonly #insert;
   readonly #fillBodies;
   readonly #fillTurn;
   readonly #insertFts;
   readonly #children;
   readonly #rebase;
+  /** The last seq given out: rows get theirs before they are written, since their parts and turn need it. */
+  #seq: number | null = null;
 
   constructor(db: Db) {
     this.parts = new PartWriter(db);
     this.sessions = new SessionWriter(db);
-    this.#insert = db.prepare<[Record<string, unknown>], number>(
-      `INSERT INTO exchanges (${META_COLUMNS.join(', ')}, request_headers, response_headers, body_format)
-       VALUES (${META_COLUMNS.map((c) => `@${c}`).join(', ')}, '', '', 2)
-       ON CONFLICT(id) DO NOTHING RETURNING seq`,
-    ).pluck();
+    this.#exists = db.prepare<[string], number>('SELECT 1 FROM exchanges WHERE id = ?').pluck();
+    this.#maxSeq = db.prepare<[], number>('SELECT coalesce(max(seq), 0) FROM exchanges').pluck();
+    // One INSERT with every column: updating a row after it was written would write its
+    // pages (and the manifests' overflow pages) again.
+    const all = ['seq', ...META_COLUMNS, ...BODY_COLUMNS, ...TURN_COLUMNS, 'cost'];
+    this.#insert = db.prepare(
+      `INSERT INTO exchanges (${all.join(', ')}, request_headers, response_headers, body_format)
+       VALUES (${all.map((c) => `@${c}`).join(', ')}, '', '', 2)`,
+    );
     this.#fillBodies = db.prepare(`
       UPDATE exchanges SET body_format = 2,
         original_body = NULL, forwarded_body = NULL, response_body = NULL, assembled = NULL,
         request_headers = '', response_headers = '',
-        original_manifest = @original_manifest, forwarded_manifest = @forwarded_manifest, parts_base = @parts_base,
-        original_size = @original_size, forwarded_size = @forwarded_size,
-        original_sha = @original_sha, forwarded_sha = @forwarded_sha,
-        response_packed = @response_packed, assembled_packed = @assembled_packed, headers_packed = @headers_packed
+        ${BODY_COLUMNS.map((c) => `${c} = @${c}`).join(', ')}
       WHERE seq = @seq`);
-    this.#fillTurn = db.prepare(`
-      UPDATE exchanges SET session = @session, thread = @thread, parent_seq = @parent_seq, spawned_by = @spawned_by,
-        message_count = @message_count, delta_from = @delta_from, system_part = @system_part, tools_part = @tools_part,
-        system_changed = @system_changed, tools_changed = @tools_changed, chain_key = @chain_key,
-        answer_key = @answer_key, calls_agent = @calls_agent, cost = @cost
-      WHERE seq = @seq`);
+    this.#fillTurn = db.prepare(`UPDATE exchanges SET ${[...TURN_COLUMNS, 'cost'].map((c) => `${c} = @${c}`).join(', ')} WHERE seq = @seq`);
     this.#children = db.prepare<[number], { seq: number; original_manifest: Buffer | null; forwarded_manifest: Buffer | null }>(
       'SELECT seq, original_manifest, forwarded_manifest FROM exchanges WHERE parts_base = ?',
     );
@@ -97,20 +121,14 @@ export class RecordWriter {
 
   /** Returns false when the id was already stored (a resend after a writer restart). */
   insert(record: QueuedRecord): boolean {
+    if (this.#exists.get(record.id) !== undefined) return false;
+    const seq = (this.#seq ?? this.#maxSeq.get()!) + 1;
+    this.#seq = seq;
     const original = bodyBytes(record.originalBody);
     const forwarded = record.forwardedBody === record.originalBody ? original : bodyBytes(record.forwardedBody);
     const response = bodyBytes(record.responseBody);
     const assembled = typeof record.assembled === 'string' ? record.assembled : null;
-    // The request bodies' sizes come from their parts (storeBodies).
-    const meta = toMetaRow(record, {
-      original: 0,
-      forwarded: 0,
-      response: response === null ? 0 : textSize(response),
-      assembled: assembled === null ? 0 : Buffer.byteLength(assembled),
-    });
-    const seq = this.#insert.get(meta);
-    if (seq === undefined) return false;
-    const stored = this.storeBodies({
+    const bodies = this.#bodies({
       seq,
       original,
       forwarded,
@@ -121,12 +139,37 @@ export class RecordWriter {
       continueThread: true,
     });
     const responseText = assembled === null && response !== null && response.length <= ANSWER_PARSE_MAX_BYTES ? response.toString('utf8') : null;
-    this.placeTurn(seq, record, stored, assembled, responseText);
+    const { turn, cost } = this.#turn(seq, record, bodies.stored, assembled, responseText);
+    const { original_size, forwarded_size, ...columns } = bodies.columns;
+    const meta = toMetaRow(record, {
+      original: original_size,
+      forwarded: forwarded_size,
+      response: response === null ? 0 : textSize(response),
+      assembled: assembled === null ? 0 : Buffer.byteLength(assembled),
+    });
+    this.#insert.run({ seq, ...meta, ...columns, ...turn, cost });
+    if (bodies.fts) this.#insertFts.run(seq, ...bodies.fts);
     return true;
   }
 
-  /** Parts, packed blobs and the response's index entry of row `seq`; returns the sent body's parts. */
+  /** After a failed transaction: what was cached or counted for it is gone with it. */
+  forget(): void {
+    this.#seq = null;
+    this.parts.forget();
+  }
+
+  /** Parts and packed blobs of an existing row `seq` (the schema-1 conversion); returns the sent body's parts. */
   storeBodies(b: BodiesInput): StoredBody | null {
+    const { stored, columns, fts } = this.#bodies(b);
+    // The row's sizes were stored with it, by the same measure.
+    const { original_size: _o, forwarded_size: _f, ...rest } = columns;
+    this.#fillBodies.run({ seq: b.seq, ...rest });
+    if (fts) this.#insertFts.run(b.seq, ...fts);
+    return stored;
+  }
+
+  /** Parts (stored now: they are their own rows), the row's body columns and its full-text entry. */
+  #bodies(b: BodiesInput): { stored: StoredBody | null; columns: BodyColumns; fts: [string | null, string | null] | null } {
     const thread = b.continueThread && b.original !== null ? threadKey(b.requestHeaders, b.original) : null;
     const o = b.original === null ? null : this.parts.store(b.original, b.seq, { index: true, thread });
     // The forwarded body is indexed through its parts only where the original is not: the
@@ -138,8 +181,7 @@ export class RecordWriter {
         : b.forwarded === b.original || (b.original !== null && b.forwarded.equals(b.original))
           ? o
           : this.parts.store(b.forwarded, b.seq, { index: false, thread: thread === null ? null : `${thread}\0forwarded`, base: o?.base ?? undefined });
-    this.#fillBodies.run({
-      seq: b.seq,
+    const columns: BodyColumns = {
       original_manifest: o?.manifest ?? null,
       // The same body forwarded: no second manifest, only its hash (which tells it from "none").
       forwarded_manifest: f === o ? null : (f?.manifest ?? null),
@@ -151,15 +193,21 @@ export class RecordWriter {
       response_packed: b.response === null ? null : pack(b.response),
       assembled_packed: b.assembled === null ? null : packText(b.assembled),
       headers_packed: packText(JSON.stringify([b.requestHeaders, b.responseHeaders])),
-    });
+    };
     const text = responseSearchText(b.assembled, b.response);
     // Glue is fragments of JSON, not JSON: indexed as its raw text.
     const glue = o && o.glue.length > 0 ? searchableText(o.glue.toString('utf8')) : null;
-    if (text || glue) this.#insertFts.run(b.seq, glue, text);
-    return o;
+    return { stored: o, columns, fts: text || glue ? [glue, text] : null };
   }
 
-  placeTurn(seq: number, record: Pick<QueuedRecord, 'id' | 'startedAt' | 'requestHeaders' | 'userAgent' | 'model' | 'usage' | 'status' | 'outcome'>, stored: StoredBody | null, assembled: string | null, responseText: string | null): TurnColumns {
+  /** Places an existing row `seq` in its session and turn (the schema-1 conversion). */
+  placeTurn(seq: number, record: TurnRecord, stored: StoredBody | null, assembled: string | null, responseText: string | null): TurnColumns {
+    const { turn, cost } = this.#turn(seq, record, stored, assembled, responseText);
+    this.#fillTurn.run({ seq, ...turn, cost });
+    return turn;
+  }
+
+  #turn(seq: number, record: TurnRecord, stored: StoredBody | null, assembled: string | null, responseText: string | null): { turn: TurnColumns; cost: number | null } {
     const cost = estimateCost(record.model, record.usage);
     const turn = this.sessions.place({
       seq,
@@ -180,8 +228,7 @@ export class RecordWriter {
       assembled,
       responseBody: responseText,
     });
-    this.#fillTurn.run({ seq, ...turn, cost });
-    return turn;
+    return { turn, cost };
   }
 
   /**

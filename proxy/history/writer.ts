@@ -108,7 +108,7 @@ export class HistoryWriter {
       for (const record of records) ids.push(record.id);
     } catch (batchError) {
       // What the rolled-back transaction cached names rows and parts that do not exist.
-      this.#records.parts.forget();
+      this.#records.forget();
       // A lock held too long, a full disk: retrying record by record would only repeat it
       // (and wait out the busy timeout once per record).
       if (!isRecordError(batchError)) {
@@ -120,7 +120,7 @@ export class HistoryWriter {
           this.#db.transaction(() => this.#records.insert(record)).immediate();
           ids.push(record.id);
         } catch (err) {
-          this.#records.parts.forget();
+          this.#records.forget();
           failures.push({ id: String(record?.id), message: errorMessage(err) });
         }
       }
@@ -195,7 +195,7 @@ export class HistoryWriter {
       this.#db.exec('DELETE FROM exchange_parts; DELETE FROM parts; DELETE FROM sessions;');
       return changes;
     }).immediate();
-    this.#records.parts.forget();
+    this.#records.forget();
     this.vacuum();
     return n;
   }
