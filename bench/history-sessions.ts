@@ -9,7 +9,7 @@
  *   result of source-file size (different in every session and turn), the fixture's
  *   tools and system prompt; bytes on disk per 1000 turns.
  * - long session: writer CPU per turn (process CPU time of the write, median of 5 turns) at
- *   turns 10, 100 and 500 of one session.
+ *   turns 10, 100 and 500 of one session, and what SQLite alone needs for such a turn.
  * - scale: that session among ~100 000 stored turns; listSessions' first page and
  *   getSession of the 500-turn session, on a read-only connection.
  * The machine may be shared: CPU times and latencies are indicative, sizes are exact.
@@ -17,6 +17,8 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sha256 } from '../proxy/history/body-digest.js';
+import { pack } from '../proxy/history/codec.js';
 import { answerFor, loadFixture } from '../proxy/history/fixtures.js';
 import { openHistory, type QueuedRecord } from '../proxy/history/index.js';
 import { openReadDatabase, openWriteDatabase } from '../proxy/history/schema.js';
@@ -102,6 +104,40 @@ function workload(sessions: number, turns: number): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+const FLOOR_PART_BYTES = 7 * 1024;
+
+/**
+ * What SQLite alone costs per turn for the least a turn of this workload must store: its row
+ * and its one new source-file part (the tool result), compressed and in the full-text index.
+ * The writer's per-turn CPU cannot go below this, whatever the conversation's length.
+ */
+function storageFloor(): number {
+  const dir = tempData();
+  const db = openWriteDatabase(join(dir, 'history.sqlite'));
+  const row = db.prepare<[string, number]>(
+    `INSERT INTO exchanges (id, started_at, method, path, dialect, stream, outcome, modified, response_truncated,
+       original_size, forwarded_size, response_size, assembled_size, request_headers, response_headers, body_format)
+     VALUES (?, ?, 'POST', '/v1/messages', 'anthropic', 1, 'ok', 0, 0, 0, 0, 0, 0, '', '', 2)`,
+  );
+  const part = db.prepare<[Buffer, number, Buffer], number>("INSERT INTO parts (hash, kind, size, data) VALUES (?, 'message', ?, ?) RETURNING id").pluck();
+  const fts = db.prepare<[number, string]>('INSERT INTO parts_fts (rowid, text) VALUES (?, ?)');
+  const times: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const text = `${i} ${sourceFile(rng(i), 200)}`.slice(0, FLOOR_PART_BYTES);
+    const bytes = Buffer.from(text);
+    const before = process.cpuUsage();
+    db.transaction(() => {
+      row.run(`floor-${i}`, i);
+      fts.run(part.get(sha256(bytes), bytes.length, pack(bytes))!, text);
+    }).immediate();
+    const used = process.cpuUsage(before);
+    if (i >= 50) times.push((used.user + used.system) / 1000);
+  }
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+  return median(times);
+}
+
 function longSessionAndScale(turns: number, bulkTurns: number): void {
   const dir = tempData();
   const file = join(dir, 'history.sqlite');
@@ -129,6 +165,7 @@ function longSessionAndScale(turns: number, bulkTurns: number): void {
   legacy.close();
   console.log(`long session: writer CPU per turn (ms, median of 5 turns), body size grows ~${mb(Buffer.byteLength(growingBody([...base.messages], 0, 0)))} + ~6 KB per turn`);
   for (const m of marks) console.log(`  turn ${m}: new ${median(cpu[m]!).toFixed(2)} ms, schema 1 ${median(legacyCpu[m]!).toFixed(2)} ms (target <= 0.3 ms at 500)`);
+  console.log(`  for reference, one transaction storing a bare row and one ${(FLOOR_PART_BYTES / 1024).toFixed(0)} KB part, compressed and indexed: ${storageFloor().toFixed(2)} ms`);
 
   // Many short sessions around it: the fixture's turns with a session id each.
   const perSession = fixture.length;

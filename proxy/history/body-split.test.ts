@@ -4,27 +4,8 @@ import { loadFixture } from './fixtures.js';
 import { topLevelMembers } from './json-spans.js';
 import { decodeManifest, encodeManifest } from './manifest.js';
 import { rng } from '../../bench/bodies.js';
+import { gen, STRINGS, WS } from './json-gen.js';
 
-
-const WS = ['', ' ', '\n', '\t', '\r\n  ', '   '];
-const STRINGS = ['"a"', '"caf\\u00e9"', '"\\"quoted\\" \\\\ back"', '"日本語"', '"line\\nbreak"', '"{[,:]}"', '""'];
-
-function gen(r: () => number, depth: number): string {
-  const ws = (): string => WS[Math.floor(r() * WS.length)]!;
-  const pick = r();
-  if (depth <= 0 || pick < 0.35) {
-    const scalars = ['1', '-2.5e3', 'true', 'false', 'null', ...STRINGS];
-    return scalars[Math.floor(r() * scalars.length)]!;
-  }
-  const n = Math.floor(r() * 4);
-  const items: string[] = [];
-  if (pick < 0.65) {
-    for (let i = 0; i < n; i++) items.push(ws() + gen(r, depth - 1) + ws());
-    return `[${items.join(',')}${n === 0 ? ws() : ''}]`;
-  }
-  for (let i = 0; i < n; i++) items.push(`${ws()}${STRINGS[Math.floor(r() * STRINGS.length)]}${ws()}:${ws()}${gen(r, depth - 1)}${ws()}`);
-  return `{${items.join(',')}}`;
-}
 
 /** A request-shaped body with odd whitespace, duplicate keys and a random key order. */
 function genBody(r: () => number): Buffer {

@@ -7,7 +7,8 @@
  * calling thread, which WAL lets see every committed batch. Layout of this folder:
  * schema.ts / schema-2.ts (file, pragmas, migrations), migrate-rows.ts (background
  * conversion of schema-1 rows), json-spans.ts / body-split.ts / manifest.ts / parts.ts /
- * codec.ts (bodies as content-addressed parts), session-match.ts / session-writer.ts /
+ * codec.ts (bodies as content-addressed parts), body-diff.ts / body-shape.ts /
+ * body-cache.ts / body-digest.ts (a turn stored from the turn before, and its check), session-match.ts / session-writer.ts /
  * session-reader.ts (sessions and turns), rows.ts (record <-> row, cursor), search-text.ts
  * (what is indexed, how user text becomes an FTS5 query), record-writer.ts / writer.ts /
  * reader.ts (SQL), writer-worker.ts / writer-client.ts / outbox.ts / shedding.ts /

@@ -31,7 +31,7 @@ function isSpace(b: number): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }
 
-function skipSpace(buf: Buffer, i: number): number {
+export function skipSpace(buf: Buffer, i: number): number {
   while (i < buf.length && isSpace(buf[i]!)) i++;
   return i;
 }

@@ -18,6 +18,29 @@ function pushVarint(out: number[], n: number): void {
   out.push(n);
 }
 
+/** The encoded entries and where each begins (`offsets[i]`, with the total length last), so a
+ * later manifest can take a run of entries over as bytes. No empty-manifest special case. */
+export function encodeEntries(entries: readonly ManifestEntry[]): { bytes: Buffer; offsets: number[] } {
+  const chunks: Buffer[] = [];
+  const offsets: number[] = [];
+  let at = 0;
+  for (const e of entries) {
+    offsets.push(at);
+    const head: number[] = [];
+    if (typeof e === 'number') {
+      pushVarint(head, e * 2 + 1);
+      chunks.push(Buffer.from(head));
+      at += head.length;
+    } else {
+      pushVarint(head, e.length * 2);
+      chunks.push(Buffer.from(head), Buffer.from(e.buffer, e.byteOffset, e.byteLength));
+      at += head.length + e.length;
+    }
+  }
+  offsets.push(at);
+  return { bytes: Buffer.concat(chunks, at), offsets };
+}
+
 export function encodeManifest(entries: readonly ManifestEntry[]): Buffer {
   const chunks: Buffer[] = [];
   let head: number[] = [];

@@ -93,6 +93,8 @@ export class RowConverter {
       assembled: r.assembled,
       requestHeaders,
       responseHeaders: headers(r.response_headers),
+      // Old rows come in storage order, not by thread; each is split whole.
+      continueThread: false,
     });
     this.#records.placeTurn(
       r.seq,

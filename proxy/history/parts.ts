@@ -4,13 +4,19 @@
  * exact bytes, checked against the body's SHA-256. Runs on the writer's connection,
  * except `rebuild`, which the reader uses too.
  */
-import { createHash } from 'node:crypto';
-import { splitBody, type PartKind } from './body-split.js';
+import { isUtf8 } from 'node:buffer';
+import { BodyCache } from './body-cache.js';
+import { continuedSplit, splitContinuing, type Continuation } from './body-diff.js';
+import { digestMatches, sha256, startDigest } from './body-digest.js';
+import { completeShape, type BodyShape, type PartRef } from './body-shape.js';
+import { splitBody, type PartKind, type Segment } from './body-split.js';
 import { pack, unpack } from './codec.js';
 import { HistoryError } from './errors.js';
-import { decodeManifest, encodeManifest, manifestParts, type ManifestEntry } from './manifest.js';
+import { decodeManifest, encodeEntries, manifestParts, type ManifestEntry } from './manifest.js';
 import type { Db } from './schema.js';
 import { searchableBytes } from './search-text.js';
+
+export { sha256 };
 
 export interface StoredPart {
   id: number;
@@ -19,29 +25,46 @@ export interface StoredPart {
 
 export interface StoredBody {
   manifest: Buffer;
+  /** The body's check (body-digest.ts). */
   sha: Buffer;
-  /** Every distinct part id the manifest references. */
-  parts: number[];
-  messages: StoredPart[];
+  messageCount: number;
+  /** Message `i` (0 <= i < messageCount). */
+  message(i: number): StoredPart;
   system: StoredPart | null;
   tools: StoredPart | null;
   /** The body's glue, joined: indexed with the exchange, since small values (a short prompt) live there. */
   glue: Buffer;
+  /** The size the history reports (see textSize). */
+  size: number;
+  /** The row whose parts this body took over (linked through it, not again), or null. */
+  base: number | null;
+  /** Leading messages that are the base body's, byte for byte. */
+  reusedMessages: number;
+}
+
+export interface StoreOptions {
+  /** Put new parts' text in the full-text index. */
+  index: boolean;
+  /** The conversation thread the body belongs to: where the body it continues is found. */
+  thread: string | null;
+  /** Only continue from this row (the row's other body already does), or from none. */
+  base?: number | null;
+}
+
+/** The size the pre-parts schema showed: bytes of the stored text, which for invalid UTF-8 is the decoded text. */
+export function textSize(b: Uint8Array): number {
+  return isUtf8(b) ? b.length : Buffer.byteLength(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8'));
 }
 
 /** A resend or a long session looks the same parts up again and again. */
 const ID_CACHE_MAX = 4096;
 /** Copies of recently stored parts kept to recognise them again without hashing. */
-const RECENT_MAX_BYTES = 32 * 1024 * 1024;
+const RECENT_MAX_BYTES = 8 * 1024 * 1024;
 const EDGE = 24;
 
 /** A cheap key for a part: its length and its edges. Equal keys are only candidates. */
 function fingerprint(bytes: Buffer): string {
   return `${bytes.length}:${bytes.toString('latin1', 0, EDGE)}:${bytes.toString('latin1', Math.max(0, bytes.length - EDGE))}`;
-}
-
-export function sha256(data: Uint8Array): Buffer {
-  return createHash('sha256').update(data).digest();
 }
 
 export class PartWriter {
@@ -54,12 +77,14 @@ export class PartWriter {
   readonly #deletePart;
   readonly #ids = new Map<string, number>();
   /**
-   * Every turn re-sends all earlier messages; comparing a message with the copy stored last
-   * time (memcmp) costs several times less than hashing it again, which matters in long
-   * sessions. Confirmed byte for byte, so a fingerprint collision only costs the hash.
+   * Parts stored lately, for bodies that do not continue a cached one (a resend in another
+   * thread, the first turn after a restart): comparing with the copy (memcmp) costs several
+   * times less than hashing again. Confirmed byte for byte, so a fingerprint collision only
+   * costs the hash.
    */
-  readonly #recent = new Map<string, { bytes: Buffer; id: number }>();
+  readonly #recent = new Map<string, { bytes: Buffer; ref: PartRef }>();
   #recentBytes = 0;
+  readonly #bodies = new BodyCache();
 
   constructor(db: Db) {
     this.#find = db.prepare<[Buffer], number>('SELECT id FROM parts WHERE hash = ?').pluck();
@@ -73,15 +98,15 @@ export class PartWriter {
     this.#deletePart = db.prepare<[number]>('DELETE FROM parts WHERE id = ?');
   }
 
-  #put(kind: PartKind, bytes: Buffer, index: boolean): number {
+  #put(kind: PartKind, bytes: Buffer, index: boolean): PartRef {
     const fp = fingerprint(bytes);
     const seen = this.#recent.get(fp);
-    if (seen && seen.bytes.equals(bytes)) return seen.id;
-    const id = this.#putHashed(kind, bytes, index);
+    if (seen && seen.bytes.equals(bytes)) return seen.ref;
+    const ref = this.#putHashed(kind, bytes, index);
     if (this.#recentBytes + bytes.length > RECENT_MAX_BYTES) this.#forgetRecent();
-    this.#recent.set(fp, { bytes: Buffer.from(bytes), id });
+    this.#recent.set(fp, { bytes: Buffer.from(bytes), ref });
     this.#recentBytes += bytes.length;
-    return id;
+    return ref;
   }
 
   #forgetRecent(): void {
@@ -89,7 +114,7 @@ export class PartWriter {
     this.#recentBytes = 0;
   }
 
-  #putHashed(kind: PartKind, bytes: Buffer, index: boolean): number {
+  #putHashed(kind: PartKind, bytes: Buffer, index: boolean): PartRef {
     const hash = sha256(bytes);
     const key = hash.toString('base64');
     let id = this.#ids.get(key) ?? this.#find.get(hash);
@@ -100,43 +125,101 @@ export class PartWriter {
     }
     if (this.#ids.size >= ID_CACHE_MAX) this.#ids.clear();
     this.#ids.set(key, id);
-    return id;
+    return { id, hash };
   }
 
-  /** Stores a body's parts and links them to exchange `seq`; `index` puts new parts' text in the full-text index. */
-  store(body: Buffer, seq: number, index = true): StoredBody {
-    const split = splitBody(body);
-    const entries: ManifestEntry[] = [];
-    const stored: Array<StoredPart | null> = [];
-    const ids = new Set<number>();
-    const glue: Buffer[] = [];
-    let system: StoredPart | null = null;
-    let tools: StoredPart | null = null;
-    for (const s of split.segments) {
-      const bytes = body.subarray(s.start, s.end);
-      if (s.kind === 'glue') {
-        entries.push(bytes);
-        glue.push(bytes);
-        stored.push(null);
-        continue;
-      }
-      const part = { id: this.#put(s.part, bytes, index), bytes };
-      entries.push(part.id);
-      stored.push(part);
-      ids.add(part.id);
-      if (s.part === 'system') system ??= part;
-      if (s.part === 'tools') tools ??= part;
-    }
-    for (const id of ids) this.#link.run(id, seq);
+  /**
+   * Stores a body's parts for exchange `seq`. A body that continues the thread's last one
+   * takes that body's parts over and links only its new ones: the row names the other as
+   * its base (`exchanges.parts_base`), and removing rows hands links down (`release`).
+   * Then only the new segments are hashed, compressed and encoded; the rest comes from the
+   * cached body as array slices and byte ranges.
+   */
+  store(body: Buffer, seq: number, options: StoreOptions): StoredBody {
+    const cached = options.thread === null ? undefined : this.#bodies.get(options.thread);
+    const prev = cached !== undefined && (options.base === undefined || options.base === cached.seq) ? cached : undefined;
+    const cont = prev ? splitContinuing(prev, body) : null;
+    const shape = prev && cont ? this.#continue(prev, cont, body, seq, options.index) : this.#whole(body, seq, options.index);
+    if (options.thread !== null && shape.split.messages.length > 0) this.#bodies.set(options.thread, shape);
+    const { split, refs } = shape;
+    const partAt = (i: number | undefined): StoredPart | null =>
+      i === undefined ? null : { id: refs[i]!.id, bytes: body.subarray(split.segments[i]!.start, split.segments[i]!.end) };
     return {
-      manifest: encodeManifest(entries),
-      sha: sha256(body),
-      parts: [...ids],
-      messages: split.messages.map((i) => stored[i]!),
-      system,
-      tools,
-      glue: Buffer.concat(glue),
+      manifest: shape.manifest,
+      sha: shape.sha,
+      messageCount: split.messages.length,
+      message: (i) => partAt(split.messages[i])!,
+      system: partAt(shape.system),
+      tools: partAt(shape.tools),
+      glue: shape.glue,
+      size: shape.size,
+      base: cont ? prev!.seq : null,
+      reusedMessages: cont?.reusedMessages ?? 0,
     };
+  }
+
+  /** Stores one new segment: a part (hashed, linked to `seq`) or glue. */
+  #segment(body: Buffer, s: Segment, seq: number, index: boolean): { ref: PartRef | null; size: number; entry: ManifestEntry } {
+    const bytes = body.subarray(s.start, s.end);
+    if (s.kind === 'glue') return { ref: null, size: textSize(bytes), entry: bytes };
+    const ref = this.#put(s.part, bytes, index);
+    this.#link.run(ref.id, seq);
+    return { ref, size: textSize(bytes), entry: ref.id };
+  }
+
+  #whole(body: Buffer, seq: number, index: boolean): BodyShape {
+    const split = splitBody(body);
+    const stored = split.segments.map((s) => this.#segment(body, s, seq, index));
+    const { bytes, offsets } = encodeEntries(stored.map((x) => x.entry));
+    const refs = stored.map((x) => x.ref);
+    const glue = split.segments.filter((s) => s.kind === 'glue').map((s) => body.subarray(s.start, s.end));
+    return completeShape({
+      seq,
+      bytes: body,
+      split,
+      refs,
+      sizes: stored.map((x) => x.size),
+      size: stored.reduce((n, x) => n + x.size, 0),
+      // One empty glue entry: a zero-length blob could bind as NULL, which means "no body".
+      manifest: bytes.length === 0 ? Buffer.of(0) : bytes,
+      offsets,
+      glue: Buffer.concat(glue),
+      states: new Map(),
+    }, startDigest(), 0);
+  }
+
+  #continue(prev: BodyShape, c: Continuation, body: Buffer, seq: number, index: boolean): BodyShape {
+    const stored = c.middle.map((s) => this.#segment(body, s, seq, index));
+    const mid = encodeEntries(stored.map((x) => x.entry));
+    const p = prev.offsets;
+    const head = p[c.keep]!;
+    const tail = p[c.after]!;
+    const shift = head + mid.bytes.length - tail;
+    let size = prev.size;
+    for (let i = c.keep; i < c.after; i++) size -= prev.sizes[i]!;
+    for (const x of stored) size += x.size;
+    const offsets = p.slice(0, c.keep).concat(mid.offsets.slice(0, -1).map((o) => o + head), p.slice(c.after).map((o) => o + shift));
+    // The hash state after the kept segments, when the previous turn kept one there.
+    const state = prev.states.get(c.keep);
+    const states = new Map([...prev.states].filter(([j]) => j <= c.keep));
+    return completeShape({
+      seq,
+      bytes: body,
+      split: continuedSplit(prev.split, c),
+      refs: prev.refs.slice(0, c.keep).concat(stored.map((x) => x.ref), prev.refs.slice(c.after)),
+      sizes: prev.sizes.slice(0, c.keep).concat(stored.map((x) => x.size), prev.sizes.slice(c.after)),
+      size,
+      manifest: Buffer.concat([prev.manifest.subarray(0, head), mid.bytes, prev.manifest.subarray(tail)]),
+      offsets,
+      // The middle adds only separators between messages: the glue's text is the previous body's.
+      glue: prev.glue,
+      states,
+    }, state ? state.copy() : startDigest(), state ? c.keep : 0, prev, c);
+  }
+
+  /** Gives exchange `seq` its own link to each of `parts` (before the row it took them from goes). */
+  adopt(seq: number, parts: Iterable<number>): void {
+    for (const id of parts) this.#link.run(id, seq);
   }
 
   /** Unlinks exchange `seq` from the parts its manifests name; removes parts nothing references. Returns how many went. */
@@ -158,10 +241,16 @@ export class PartWriter {
     return removed;
   }
 
-  /** After every part was deleted (clear). */
+  /** After these rows went: bodies they stored can no longer be continued from. */
+  forgetRows(seqs: ReadonlySet<number>): void {
+    this.#bodies.dropRows(seqs);
+  }
+
+  /** After rows went or a transaction failed: nothing cached may name them any more. */
   forget(): void {
     this.#ids.clear();
     this.#forgetRecent();
+    this.#bodies.clear();
   }
 }
 
@@ -178,13 +267,13 @@ export class PartReader {
     return unpack(data);
   }
 
-  /** The exact bytes of a stored body; a HISTORY_CORRUPT error unless they hash to `sha`. */
+  /** The exact bytes of a stored body; a HISTORY_CORRUPT error unless they match its check `sha` (body-digest.ts). */
   rebuild(manifest: Uint8Array, sha: Uint8Array | null): Buffer {
-    const chunks = decodeManifest(manifest).map((e) => (typeof e === 'number' ? this.part(e) : e));
-    const body = Buffer.concat(chunks);
-    if (sha === null || !sha256(body).equals(sha)) {
+    const entries = decodeManifest(manifest);
+    const chunks = entries.map((e) => (typeof e === 'number' ? this.part(e) : Buffer.from(e.buffer, e.byteOffset, e.byteLength)));
+    if (sha === null || !digestMatches(sha, chunks, entries.map((e) => typeof e === 'number'))) {
       throw new HistoryError('HISTORY_CORRUPT', 'A stored body does not match its SHA-256; it was not shown.');
     }
-    return body;
+    return Buffer.concat(chunks);
   }
 }

@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor, recordFromRow, SESSION_KEY_SQL, summaryFrom
 import type Database from 'better-sqlite3';
 import type { Db } from './schema.js';
 import { PartReader } from './parts.js';
-import { toFtsTerms } from './search-text.js';
+import { ROWS_MATCHING_TERM, toFtsTerms } from './search-text.js';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 500;
@@ -99,10 +99,7 @@ export function listQuerySql(query: HistoryQuery): { sql: string; params: unknow
     // Each term may be in the response or in any part of the request (rows written before
     // schema 2 also have their request in exchanges_fts), so terms are matched one by one.
     for (const term of terms) {
-      where.push(
-        '(seq IN (SELECT rowid FROM exchanges_fts WHERE exchanges_fts MATCH ?)' +
-          ' OR seq IN (SELECT seq FROM exchange_parts WHERE part IN (SELECT rowid FROM parts_fts WHERE parts_fts MATCH ?)))',
-      );
+      where.push(ROWS_MATCHING_TERM);
       params.push(term, term);
     }
   }

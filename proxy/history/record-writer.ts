@@ -5,14 +5,15 @@
  * A row is inserted first for its `seq`, which the part links and the session placement
  * need; the same transaction then fills in bodies, headers and the turn.
  */
-import { isUtf8 } from 'node:buffer';
 import { estimateCost } from '../contract/prices.js';
 import { packText, pack } from './codec.js';
-import { PartWriter, type StoredBody } from './parts.js';
+import { manifestParts } from './manifest.js';
+import { PartWriter, textSize, type StoredBody } from './parts.js';
 import type { QueuedRecord } from './protocol.js';
 import { searchableText } from './search-text.js';
 import { bodyBytes, META_COLUMNS, responseSearchText, toMetaRow } from './rows.js';
 import type { Db } from './schema.js';
+import { AGENT_HEADER, headerValue, SESSION_HEADER } from './session-match.js';
 import { SessionWriter, type TurnColumns } from './session-writer.js';
 
 /** Responses larger than this are not parsed for the answer a next turn would repeat. */
@@ -23,14 +24,23 @@ export interface RemovedRow {
   id: string;
   seq: number;
   session: number | null;
+  parts_base: number | null;
   original_manifest: Buffer | null;
   forwarded_manifest: Buffer | null;
 }
 
-/** The size the pre-parts schema showed: bytes of the stored text, which for invalid UTF-8 is the decoded text. */
-function textSize(b: Buffer | null): number {
-  if (b === null) return 0;
-  return isUtf8(b) ? b.length : Buffer.byteLength(b.toString('utf8'));
+/** Bytes the thread key reads from a body without a session header: the model and the first message's start. */
+const THREAD_KEY_BYTES = 256;
+
+/**
+ * Which earlier body a request most likely continues: the last one of its Claude Code
+ * session and agent, or else the last one that began the same way. Only a hint; the split
+ * proves the bytes it takes over.
+ */
+export function threadKey(headers: Record<string, string>, body: Buffer): string {
+  const session = headerValue(headers, SESSION_HEADER);
+  if (session !== null) return `h:${session}\0${headerValue(headers, AGENT_HEADER) ?? ''}`;
+  return `b:${body.toString('latin1', 0, THREAD_KEY_BYTES)}`;
 }
 
 export interface BodiesInput {
@@ -41,56 +51,84 @@ export interface BodiesInput {
   assembled: string | null;
   requestHeaders: Record<string, string>;
   responseHeaders: Record<string, string>;
+  /** Continue the thread's last body (new traffic); the background conversion does not. */
+  continueThread: boolean;
 }
+
+/** A row's body columns, computed before the row is written. */
+interface BodyColumns {
+  original_manifest: Buffer | null;
+  forwarded_manifest: Buffer | null;
+  parts_base: number | null;
+  original_size: number;
+  forwarded_size: number;
+  original_sha: Buffer | null;
+  forwarded_sha: Buffer | null;
+  response_packed: Buffer | null;
+  assembled_packed: Buffer | null;
+  headers_packed: Buffer;
+}
+
+const BODY_COLUMNS = [
+  'original_manifest', 'forwarded_manifest', 'parts_base', 'original_sha', 'forwarded_sha', 'response_packed', 'assembled_packed', 'headers_packed',
+] as const satisfies ReadonlyArray<keyof BodyColumns>;
+const TURN_COLUMNS = [
+  'session', 'thread', 'parent_seq', 'spawned_by', 'message_count', 'delta_from', 'system_part', 'tools_part',
+  'system_changed', 'tools_changed', 'chain_key', 'answer_key', 'calls_agent',
+] as const satisfies ReadonlyArray<keyof TurnColumns>;
+
+type TurnRecord = Pick<QueuedRecord, 'id' | 'startedAt' | 'requestHeaders' | 'userAgent' | 'model' | 'usage' | 'status' | 'outcome'>;
 
 export class RecordWriter {
   readonly parts: PartWriter;
   readonly sessions: SessionWriter;
+  readonly #exists;
+  readonly #maxSeq;
   readonly #insert;
   readonly #fillBodies;
   readonly #fillTurn;
   readonly #insertFts;
+  readonly #children;
+  readonly #rebase;
+  /** The last seq given out: rows get theirs before they are written, since their parts and turn need it. */
+  #seq: number | null = null;
 
   constructor(db: Db) {
     this.parts = new PartWriter(db);
     this.sessions = new SessionWriter(db);
-    this.#insert = db.prepare<[Record<string, unknown>], number>(
-      `INSERT INTO exchanges (${META_COLUMNS.join(', ')}, request_headers, response_headers, body_format)
-       VALUES (${META_COLUMNS.map((c) => `@${c}`).join(', ')}, '', '', 2)
-       ON CONFLICT(id) DO NOTHING RETURNING seq`,
-    ).pluck();
+    this.#exists = db.prepare<[string], number>('SELECT 1 FROM exchanges WHERE id = ?').pluck();
+    this.#maxSeq = db.prepare<[], number>('SELECT coalesce(max(seq), 0) FROM exchanges').pluck();
+    // One INSERT with every column: updating a row after it was written would write its
+    // pages (and the manifests' overflow pages) again.
+    const all = ['seq', ...META_COLUMNS, ...BODY_COLUMNS, ...TURN_COLUMNS, 'cost'];
+    this.#insert = db.prepare(
+      `INSERT INTO exchanges (${all.join(', ')}, request_headers, response_headers, body_format)
+       VALUES (${all.map((c) => `@${c}`).join(', ')}, '', '', 2)`,
+    );
     this.#fillBodies = db.prepare(`
       UPDATE exchanges SET body_format = 2,
         original_body = NULL, forwarded_body = NULL, response_body = NULL, assembled = NULL,
         request_headers = '', response_headers = '',
-        original_manifest = @original_manifest, forwarded_manifest = @forwarded_manifest,
-        original_sha = @original_sha, forwarded_sha = @forwarded_sha,
-        response_packed = @response_packed, assembled_packed = @assembled_packed, headers_packed = @headers_packed
+        ${BODY_COLUMNS.map((c) => `${c} = @${c}`).join(', ')}
       WHERE seq = @seq`);
-    this.#fillTurn = db.prepare(`
-      UPDATE exchanges SET session = @session, thread = @thread, parent_seq = @parent_seq, spawned_by = @spawned_by,
-        message_count = @message_count, delta_from = @delta_from, system_part = @system_part, tools_part = @tools_part,
-        system_changed = @system_changed, tools_changed = @tools_changed, chain_key = @chain_key,
-        answer_key = @answer_key, calls_agent = @calls_agent, cost = @cost
-      WHERE seq = @seq`);
+    this.#fillTurn = db.prepare(`UPDATE exchanges SET ${[...TURN_COLUMNS, 'cost'].map((c) => `${c} = @${c}`).join(', ')} WHERE seq = @seq`);
+    this.#children = db.prepare<[number], { seq: number; original_manifest: Buffer | null; forwarded_manifest: Buffer | null }>(
+      'SELECT seq, original_manifest, forwarded_manifest FROM exchanges WHERE parts_base = ?',
+    );
+    this.#rebase = db.prepare<[number | null, number]>('UPDATE exchanges SET parts_base = ? WHERE seq = ?');
     this.#insertFts = db.prepare<[number, string | null, string | null]>('INSERT INTO exchanges_fts (rowid, original, response) VALUES (?, ?, ?)');
   }
 
   /** Returns false when the id was already stored (a resend after a writer restart). */
   insert(record: QueuedRecord): boolean {
+    if (this.#exists.get(record.id) !== undefined) return false;
+    const seq = (this.#seq ?? this.#maxSeq.get()!) + 1;
+    this.#seq = seq;
     const original = bodyBytes(record.originalBody);
     const forwarded = record.forwardedBody === record.originalBody ? original : bodyBytes(record.forwardedBody);
     const response = bodyBytes(record.responseBody);
     const assembled = typeof record.assembled === 'string' ? record.assembled : null;
-    const meta = toMetaRow(record, {
-      original: textSize(original),
-      forwarded: textSize(forwarded),
-      response: textSize(response),
-      assembled: assembled === null ? 0 : Buffer.byteLength(assembled),
-    });
-    const seq = this.#insert.get(meta);
-    if (seq === undefined) return false;
-    const stored = this.storeBodies({
+    const bodies = this.#bodies({
       seq,
       original,
       forwarded,
@@ -98,37 +136,78 @@ export class RecordWriter {
       assembled,
       requestHeaders: record.requestHeaders ?? {},
       responseHeaders: record.responseHeaders ?? {},
+      continueThread: true,
     });
     const responseText = assembled === null && response !== null && response.length <= ANSWER_PARSE_MAX_BYTES ? response.toString('utf8') : null;
-    this.placeTurn(seq, record, stored, assembled, responseText);
+    const { turn, cost } = this.#turn(seq, record, bodies.stored, assembled, responseText);
+    const { original_size, forwarded_size, ...columns } = bodies.columns;
+    const meta = toMetaRow(record, {
+      original: original_size,
+      forwarded: forwarded_size,
+      response: response === null ? 0 : textSize(response),
+      assembled: assembled === null ? 0 : Buffer.byteLength(assembled),
+    });
+    this.#insert.run({ seq, ...meta, ...columns, ...turn, cost });
+    if (bodies.fts) this.#insertFts.run(seq, ...bodies.fts);
     return true;
   }
 
-  /** Parts, packed blobs and the response's index entry of row `seq`; returns the sent body's parts. */
+  /** After a failed transaction: what was cached or counted for it is gone with it. */
+  forget(): void {
+    this.#seq = null;
+    this.parts.forget();
+  }
+
+  /** Parts and packed blobs of an existing row `seq` (the schema-1 conversion); returns the sent body's parts. */
   storeBodies(b: BodiesInput): StoredBody | null {
-    const o = b.original === null ? null : this.parts.store(b.original, b.seq);
+    const { stored, columns, fts } = this.#bodies(b);
+    // The row's sizes were stored with it, by the same measure.
+    const { original_size: _o, forwarded_size: _f, ...rest } = columns;
+    this.#fillBodies.run({ seq: b.seq, ...rest });
+    if (fts) this.#insertFts.run(b.seq, ...fts);
+    return stored;
+  }
+
+  /** Parts (stored now: they are their own rows), the row's body columns and its full-text entry. */
+  #bodies(b: BodiesInput): { stored: StoredBody | null; columns: BodyColumns; fts: [string | null, string | null] | null } {
+    const thread = b.continueThread && b.original !== null ? threadKey(b.requestHeaders, b.original) : null;
+    const o = b.original === null ? null : this.parts.store(b.original, b.seq, { index: true, thread });
     // The forwarded body is indexed through its parts only where the original is not: the
-    // appended text tells no row apart, and the rest is the original's.
-    const f = b.forwarded === null ? null : b.forwarded === b.original || (b.original !== null && b.forwarded.equals(b.original)) ? o : this.parts.store(b.forwarded, b.seq, false);
-    this.#fillBodies.run({
-      seq: b.seq,
+    // appended text tells no row apart, and the rest is the original's. It may continue
+    // only from the row the original continues (a row has one base).
+    const f =
+      b.forwarded === null
+        ? null
+        : b.forwarded === b.original || (b.original !== null && b.forwarded.equals(b.original))
+          ? o
+          : this.parts.store(b.forwarded, b.seq, { index: false, thread: thread === null ? null : `${thread}\0forwarded`, base: o?.base ?? undefined });
+    const columns: BodyColumns = {
       original_manifest: o?.manifest ?? null,
       // The same body forwarded: no second manifest, only its hash (which tells it from "none").
       forwarded_manifest: f === o ? null : (f?.manifest ?? null),
+      parts_base: o?.base ?? f?.base ?? null,
+      original_size: o?.size ?? 0,
+      forwarded_size: f?.size ?? 0,
       original_sha: o?.sha ?? null,
       forwarded_sha: f?.sha ?? null,
       response_packed: b.response === null ? null : pack(b.response),
       assembled_packed: b.assembled === null ? null : packText(b.assembled),
       headers_packed: packText(JSON.stringify([b.requestHeaders, b.responseHeaders])),
-    });
+    };
     const text = responseSearchText(b.assembled, b.response);
     // Glue is fragments of JSON, not JSON: indexed as its raw text.
     const glue = o && o.glue.length > 0 ? searchableText(o.glue.toString('utf8')) : null;
-    if (text || glue) this.#insertFts.run(b.seq, glue, text);
-    return o;
+    return { stored: o, columns, fts: text || glue ? [glue, text] : null };
   }
 
-  placeTurn(seq: number, record: Pick<QueuedRecord, 'id' | 'startedAt' | 'requestHeaders' | 'userAgent' | 'model' | 'usage' | 'status' | 'outcome'>, stored: StoredBody | null, assembled: string | null, responseText: string | null): TurnColumns {
+  /** Places an existing row `seq` in its session and turn (the schema-1 conversion). */
+  placeTurn(seq: number, record: TurnRecord, stored: StoredBody | null, assembled: string | null, responseText: string | null): TurnColumns {
+    const { turn, cost } = this.#turn(seq, record, stored, assembled, responseText);
+    this.#fillTurn.run({ seq, ...turn, cost });
+    return turn;
+  }
+
+  #turn(seq: number, record: TurnRecord, stored: StoredBody | null, assembled: string | null, responseText: string | null): { turn: TurnColumns; cost: number | null } {
     const cost = estimateCost(record.model, record.usage);
     const turn = this.sessions.place({
       seq,
@@ -140,20 +219,41 @@ export class RecordWriter {
       usage: record.usage,
       isError: record.status === null || record.outcome !== 'ok',
       cost,
-      messages: stored?.messages ?? [],
+      messageCount: stored?.messageCount ?? 0,
+      message: (i) => stored!.message(i),
+      base: stored?.base ?? null,
+      reusedMessages: stored?.reusedMessages ?? 0,
       system: stored?.system ?? null,
       tools: stored?.tools ?? null,
       assembled,
       responseBody: responseText,
     });
-    this.#fillTurn.run({ seq, ...turn, cost });
-    return turn;
+    return { turn, cost };
   }
 
-  /** After the rows are deleted: drops parts only they used. Returns how many parts went. */
+  /**
+   * After the rows are deleted: drops parts only they used. Returns how many parts went.
+   * A remaining row whose base went first takes its own links to what it inherited from
+   * the removed rows, so nothing it references can go.
+   */
   released(rows: readonly RemovedRow[]): number {
+    const removed = new Map(rows.map((r) => [r.seq, r]));
+    for (const r of rows) {
+      for (const child of this.#children.all(r.seq)) {
+        const needed = new Set([...manifestParts(child.original_manifest), ...manifestParts(child.forwarded_manifest)]);
+        let base: number | null = r.seq;
+        for (let up = removed.get(base); up; up = base === null ? undefined : removed.get(base)) {
+          for (const id of [...manifestParts(up.original_manifest), ...manifestParts(up.forwarded_manifest)]) {
+            if (needed.has(id)) this.parts.adopt(child.seq, [id]);
+          }
+          base = up.parts_base;
+        }
+        this.#rebase.run(base, child.seq);
+      }
+    }
     let parts = 0;
     for (const r of rows) parts += this.parts.release(r.seq, [r.original_manifest, r.forwarded_manifest]);
+    this.parts.forgetRows(new Set(removed.keys()));
     return parts;
   }
 }

@@ -88,9 +88,15 @@ export const MIGRATIONS: readonly Migration[] = [
   // 1 -> 2: content-addressed parts, sessions and turns (see schema-2.ts). Rows written
   // before stay in their text columns (body_format 1) until the background conversion.
   (db) => db.exec(SCHEMA_2),
-  // 2 -> 3: the exchange a dashboard replay was sent from. Nullable and without a default, so
-  // adding it rewrites no row of an existing file.
-  (db) => db.exec('ALTER TABLE exchanges ADD COLUMN replay_of TEXT'),
+  // 2 -> 3: the exchange a dashboard replay was sent from, and the row whose parts a turn's
+  // body took over instead of linking each again (parts.ts). Nullable and without a
+  // default, so adding them rewrites no row of an existing file.
+  (db) =>
+    db.exec(`
+      ALTER TABLE exchanges ADD COLUMN replay_of TEXT;
+      ALTER TABLE exchanges ADD COLUMN parts_base INTEGER;
+      CREATE INDEX exchanges_parts_base ON exchanges(parts_base) WHERE parts_base IS NOT NULL;
+    `),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -180,3 +180,14 @@ export function toFtsTerms(input: string): string[] | null {
   if (terms.length === 0) return null;
   return terms.map((term) => `"${term.replace(/"/g, '""')}"*`);
 }
+
+/**
+ * The rows matching one full-text term, bound twice: through their response (and, for
+ * rows from before schema 2, their request) in exchanges_fts, or through a request part in
+ * parts_fts. A row links only the parts it added to its parts base (parts.ts), so a part's
+ * rows are the ones linking it and every row continuing from those.
+ */
+export const ROWS_MATCHING_TERM =
+  '(seq IN (SELECT rowid FROM exchanges_fts WHERE exchanges_fts MATCH ?) OR seq IN (' +
+  'WITH RECURSIVE hit(seq) AS (SELECT seq FROM exchange_parts WHERE part IN (SELECT rowid FROM parts_fts WHERE parts_fts MATCH ?)' +
+  ' UNION SELECT e.seq FROM exchanges e JOIN hit ON e.parts_base = hit.seq) SELECT seq FROM hit))';

@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import { HistoryError } from './errors.js';
 import { clampLimit, PagedQuery } from './reader.js';
 import type { Db } from './schema.js';
-import { toFtsTerms } from './search-text.js';
+import { ROWS_MATCHING_TERM, toFtsTerms } from './search-text.js';
 import type { SessionDetail, SessionPage, SessionQuery, SessionSummary, SessionTurn } from './session-types.js';
 
 interface SessionRow {
@@ -87,11 +87,7 @@ export function sessionQuerySql(query: SessionQuery): { sql: string; params: unk
   if (search && search.trim() !== '') {
     const terms = toFtsTerms(search);
     if (terms === null) return null;
-    const matches = terms.map(
-      () =>
-        '(seq IN (SELECT rowid FROM exchanges_fts WHERE exchanges_fts MATCH ?)' +
-        ' OR seq IN (SELECT seq FROM exchange_parts WHERE part IN (SELECT rowid FROM parts_fts WHERE parts_fts MATCH ?)))',
-    );
+    const matches = terms.map(() => ROWS_MATCHING_TERM);
     where.push(`id IN (SELECT session FROM exchanges WHERE session IS NOT NULL AND ${matches.join(' AND ')})`);
     for (const t of terms) params.push(t, t);
   }

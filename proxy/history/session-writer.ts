@@ -12,6 +12,8 @@ import { answerOf, callsAgent, chainKeys, clientOf, cwdOf, extendKey, headerValu
 const PARENT_LOOKBACK = 8;
 /** Digests of recently seen message parts: a turn re-sends all earlier messages. */
 const DIGEST_CACHE_MAX = 8192;
+/** Chain keys of recent turns, by row: the next turn starts from its base's keys. */
+const KEYS_CACHE_MAX = 256;
 
 export interface TurnInput {
   seq: number;
@@ -23,7 +25,12 @@ export interface TurnInput {
   usage: Usage | null;
   isError: boolean;
   cost: number | null;
-  messages: readonly StoredPart[];
+  messageCount: number;
+  /** Message `i` (0 <= i < messageCount). */
+  message(i: number): StoredPart;
+  /** The row whose body this one continues (parts.ts), and how many leading messages are that body's. */
+  base: number | null;
+  reusedMessages: number;
   system: StoredPart | null;
   tools: StoredPart | null;
   assembled: string | null;
@@ -64,6 +71,7 @@ interface SessionRow {
 
 export class SessionWriter {
   readonly #digests = new Map<number, Buffer | null>();
+  readonly #keys = new Map<number, Buffer[]>();
   readonly #byAnswer;
   readonly #byAnswerIn;
   readonly #byChain;
@@ -146,19 +154,14 @@ export class SessionWriter {
   place(t: TurnInput): TurnColumns {
     const headerSession = headerValue(t.requestHeaders, SESSION_HEADER);
     const thread = headerValue(t.requestHeaders, AGENT_HEADER) ?? '';
-    const digests: Buffer[] = [];
-    for (const m of t.messages) {
-      const d = this.#digest(m);
-      if (d === null) break;
-      digests.push(d);
-    }
-    const keys = chainKeys(digests);
+    const { keys, complete } = this.#chain(t);
+    this.#rememberKeys(t.seq, keys);
     const known = headerSession === null ? undefined : this.#sessionByKey.get(`h:${headerSession}`);
     // A named session seen for the first time has no earlier turn: identical prompts in
     // other sessions must not become its parent.
     const parent = headerSession !== null && !known ? null : this.#findParent(keys, thread, known?.id);
     const answer = answerOf(t.assembled, t.responseBody);
-    const answerDigest = answer && digests.length === t.messages.length ? messageDigest(answer) : null;
+    const answerDigest = answer && complete ? messageDigest(answer) : null;
     const sessionRow =
       known ??
       (headerSession === null && parent ? this.#sessionById.get(parent.session) : undefined) ??
@@ -170,8 +173,8 @@ export class SessionWriter {
       thread,
       parent_seq: parent?.seq ?? null,
       spawned_by: spawnedBy,
-      message_count: t.messages.length,
-      delta_from: parent ? Math.min(parent.message_count, t.messages.length) : 0,
+      message_count: t.messageCount,
+      delta_from: parent ? Math.min(parent.message_count, t.messageCount) : 0,
       system_part: t.system?.id ?? null,
       tools_part: t.tools?.id ?? null,
       system_changed: parent && parent.system_part !== (t.system?.id ?? null) ? 1 : 0,
@@ -180,6 +183,35 @@ export class SessionWriter {
       answer_key: answerDigest ? extendKey(keys[keys.length - 1]!, answerDigest) : null,
       calls_agent: callsAgent(answer) ? 1 : 0,
     };
+  }
+
+  /**
+   * The prefix keys of the turn's messages, up to the first one that is not a message. A
+   * turn that continues its base body shares that body's first messages, so their keys are
+   * taken over and only the new messages are digested.
+   */
+  #chain(t: TurnInput): { keys: Buffer[]; complete: boolean } {
+    const inherited = t.base === null ? undefined : this.#keys.get(t.base);
+    let keys: Buffer[];
+    let from: number;
+    if (inherited && t.reusedMessages < inherited.length) {
+      keys = inherited.slice(0, t.reusedMessages + 1);
+      from = t.reusedMessages;
+    } else {
+      keys = chainKeys([]);
+      from = 0;
+    }
+    for (let i = from; i < t.messageCount; i++) {
+      const d = this.#digest(t.message(i));
+      if (d === null) return { keys, complete: false };
+      keys.push(extendKey(keys[keys.length - 1]!, d));
+    }
+    return { keys, complete: true };
+  }
+
+  #rememberKeys(seq: number, keys: Buffer[]): void {
+    if (this.#keys.size >= KEYS_CACHE_MAX) this.#keys.delete(this.#keys.keys().next().value!);
+    this.#keys.set(seq, keys);
   }
 
   /** The newest earlier request this one continues: its messages plus its answer, else its messages alone. */
@@ -208,9 +240,9 @@ export class SessionWriter {
       if (!list.includes(t.model)) models = JSON.stringify([...list, t.model]);
     }
     let title: string | null = null;
-    if (!s.has_title && t.messages[0]) {
+    if (!s.has_title && t.messageCount > 0) {
       try {
-        title = titleOf(JSON.parse(t.messages[0].bytes.toString('utf8')));
+        title = titleOf(JSON.parse(t.message(0).bytes.toString('utf8')));
       } catch {
         title = null;
       }

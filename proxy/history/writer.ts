@@ -57,7 +57,7 @@ export function isRecordError(err: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG');
 }
 
-const REMOVED = 'RETURNING id, seq, session, original_manifest, forwarded_manifest';
+const REMOVED = 'RETURNING id, seq, session, parts_base, original_manifest, forwarded_manifest';
 
 export class HistoryWriter {
   readonly #db: Db;
@@ -107,6 +107,8 @@ export class HistoryWriter {
       }).immediate();
       for (const record of records) ids.push(record.id);
     } catch (batchError) {
+      // What the rolled-back transaction cached names rows and parts that do not exist.
+      this.#records.forget();
       // A lock held too long, a full disk: retrying record by record would only repeat it
       // (and wait out the busy timeout once per record).
       if (!isRecordError(batchError)) {
@@ -118,6 +120,7 @@ export class HistoryWriter {
           this.#db.transaction(() => this.#records.insert(record)).immediate();
           ids.push(record.id);
         } catch (err) {
+          this.#records.forget();
           failures.push({ id: String(record?.id), message: errorMessage(err) });
         }
       }
@@ -192,7 +195,7 @@ export class HistoryWriter {
       this.#db.exec('DELETE FROM exchange_parts; DELETE FROM parts; DELETE FROM sessions;');
       return changes;
     }).immediate();
-    this.#records.parts.forget();
+    this.#records.forget();
     this.vacuum();
     return n;
   }

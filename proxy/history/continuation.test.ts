@@ -1,0 +1,155 @@
+/**
+ * Turns stored from the turn before (parts.ts, body-diff.ts): only new parts are linked, and
+ * removing rows in any order, a failed transaction or an older row's check never costs a
+ * byte of what is left.
+ */
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { rng, sourceFile } from '../../bench/bodies.js';
+import { sha256 } from './body-digest.js';
+import { answerFor, fixtureRecord, loadFixture } from './fixtures.js';
+import type { QueuedRecord } from './protocol.js';
+import { HistoryReader } from './reader.js';
+import { openWriteDatabase, type Db } from './schema.js';
+import { tempDir } from './testing.js';
+import { HistoryWriter } from './writer.js';
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+function open(): { db: Db; writer: HistoryWriter; reader: HistoryReader } {
+  const t = tempDir();
+  const db = openWriteDatabase(join(t.dir, 'h.sqlite'));
+  cleanups.push(() => {
+    db.close();
+    t.cleanup();
+  });
+  return { db, writer: new HistoryWriter(db, { maxRows: 100_000, maxAgeDays: 0 }), reader: new HistoryReader(db) };
+}
+const count = (db: Db, sql: string): number => db.prepare(sql).pluck().get() as number;
+
+const fixture = loadFixture('claude-code-2.1.197-session.jsonl');
+const last = fixture[fixture.length - 1]!;
+type Body = { messages: Array<{ role: string; content: unknown }>; [k: string]: unknown };
+
+/** What the modifier does: a text block after the last user message's content. */
+function forwarded(body: Body): string {
+  const messages = body.messages.map((m, i) =>
+    i === body.messages.length - 1 ? { ...m, content: [...(Array.isArray(m.content) ? m.content : [{ type: 'text', text: m.content }]), { type: 'text', text: 'Answer briefly.' }] } : m,
+  );
+  return JSON.stringify({ ...body, messages });
+}
+
+/** `turns` turns of one Claude Code session, each adding a tool call and its result, the first one with a unique word. */
+function session(turns: number, sessionId = 'cont'): QueuedRecord[] {
+  const base = JSON.parse(last.body) as Body;
+  const messages = [...base.messages];
+  const out: QueuedRecord[] = [];
+  for (let t = 0; t < turns; t++) {
+    const id = `toolu_${t}`;
+    const content = t === 0 ? `quokkaword ${sourceFile(rng(t), 30)}` : sourceFile(rng(t), 30);
+    messages.push(
+      { role: 'assistant', content: [{ type: 'tool_use', id, name: 'Read', input: { file_path: `/src/f${t}.ts` } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content }] },
+    );
+    const body: Body = { ...base, messages: [...messages] };
+    const sent = JSON.stringify(body);
+    out.push(
+      fixtureRecord({ headers: { ...last.headers, 'x-claude-code-session-id': sessionId }, body: sent }, answerFor(undefined), {
+        id: `${sessionId}-${t}`,
+        startedAt: 1_700_000_000_000 + t,
+        forwardedBody: Buffer.from(forwarded(body)),
+        modified: true,
+      }),
+    );
+  }
+  return out;
+}
+
+function expectIntact(reader: HistoryReader, records: readonly QueuedRecord[]): void {
+  for (const r of records) {
+    const got = reader.get(r.id)!;
+    expect(got.originalBody, r.id).toBe(Buffer.from(r.originalBody as Uint8Array).toString());
+    expect(got.forwardedBody, r.id).toBe(Buffer.from(r.forwardedBody as Uint8Array).toString());
+  }
+}
+
+describe('turns stored from the turn before', () => {
+  it('links only each turn its new parts, and reads every turn back byte for byte', () => {
+    const { db, writer, reader } = open();
+    const records = session(40);
+    for (const r of records) writer.insertBatch([r]);
+    expectIntact(reader, records);
+    const bases = db.prepare('SELECT parts_base FROM exchanges ORDER BY seq').pluck().all() as Array<number | null>;
+    const seqs = db.prepare('SELECT seq FROM exchanges ORDER BY seq').pluck().all() as number[];
+    expect(bases[0]).toBeNull();
+    expect(bases.slice(1)).toEqual(seqs.slice(0, -1));
+    // Linking every part of every turn would take about 40 x 60; each turn adds a few.
+    const links = count(db, 'SELECT count(*) FROM exchange_parts');
+    const firstTurn = count(db, `SELECT count(*) FROM exchange_parts WHERE seq = ${seqs[0]}`);
+    expect(links - firstTurn).toBeLessThanOrEqual(39 * 4);
+  });
+
+  it('keeps every remaining turn whole while turns go in any order, and leaves no part behind', () => {
+    for (const seed of [1, 2]) {
+      const { db, writer, reader } = open();
+      const records = session(16, `s${seed}`);
+      for (const r of records) writer.insertBatch([r]);
+      const r = rng(seed);
+      const left = [...records];
+      while (left.length > 0) {
+        const [gone] = left.splice(Math.floor(r() * left.length), 1);
+        expect(writer.delete(gone!.id)).toBe(true);
+        expectIntact(reader, left);
+      }
+      expect([count(db, 'SELECT count(*) FROM parts'), count(db, 'SELECT count(*) FROM exchange_parts')]).toEqual([0, 0]);
+    }
+  });
+
+  it('keeps the newest turns whole when retention removes the oldest, several at once', () => {
+    const { writer, reader } = open();
+    const records = session(30);
+    for (const r of records) writer.insertBatch([r]);
+    writer.setRetention({ maxRows: 7, maxAgeDays: 0 });
+    expect(reader.list({ limit: 100 }).items).toHaveLength(7);
+    expectIntact(reader, records.slice(-7));
+    // New turns continue from what is left.
+    const more = session(33).slice(30);
+    for (const m of more) writer.insertBatch([m]);
+    expectIntact(reader, [...records.slice(-7), ...more]);
+  });
+
+  it('finds a word of an early message in every later turn, and a new word only where it is', () => {
+    const { writer, reader } = open();
+    const records = session(12);
+    for (const r of records) writer.insertBatch([r]);
+    const ids = (text: string): string[] => reader.list({ text, limit: 100 }).items.map((i) => i.id).sort();
+    expect(ids('quokkaword')).toEqual(records.map((r) => r.id).sort());
+    // The sixth turn's tool call names its file; every later turn re-sends it.
+    expect(ids('f5')).toEqual(records.slice(5).map((r) => r.id).sort());
+  });
+
+  it('forgets what a rolled-back transaction cached, so a retried turn is stored whole', () => {
+    const { writer, reader } = open();
+    const records = session(6);
+    writer.insertBatch(records.slice(0, 2));
+    // A record the database refuses makes the batch fail; the writer retries one by one.
+    const bad = { ...records[3]!, id: null as unknown as string };
+    const result = writer.insertBatch([records[2]!, bad]);
+    expect(result.ids).toEqual([records[2]!.id]);
+    expect(result.failures).toHaveLength(1);
+    writer.insertBatch(records.slice(3));
+    expectIntact(reader, records);
+  });
+
+  it('reads a row whose check is the whole body SHA-256, and refuses a wrong one', () => {
+    const { db, writer, reader } = open();
+    const [first] = session(1);
+    writer.insertBatch([first!]);
+    db.prepare('UPDATE exchanges SET original_sha = ? WHERE id = ?').run(sha256(first!.originalBody as Buffer), first!.id);
+    expect(reader.get(first!.id)!.originalBody).toBe(Buffer.from(first!.originalBody as Buffer).toString());
+    db.prepare('UPDATE exchanges SET original_sha = ? WHERE id = ?').run(sha256(Buffer.from('other')), first!.id);
+    expect(() => reader.get(first!.id)).toThrow(expect.objectContaining({ code: 'HISTORY_CORRUPT' }));
+  });
+});
