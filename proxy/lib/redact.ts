@@ -11,6 +11,8 @@ const SECRET_HEADERS = new Set([
   'set-cookie',
   'x-addendum-token',
   'anthropic-admin-key',
+  // A replay's single-use ticket (http/replay-link.ts); the link itself is kept as replayOf.
+  'x-addendum-replay-of',
 ]);
 
 /** Keeps the scheme and the last four characters so a user can tell two keys apart. */
