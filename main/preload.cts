@@ -57,6 +57,7 @@ const api: AddendumApi = {
   getStats: (arg) => call('getStats', arg),
   listSessions: (query) => call('listSessions', query),
   getSession: (arg) => call('getSession', arg),
+  getTurn: (arg) => call('getTurn', arg),
   subscribe(listener) {
     listeners.add(listener);
     return () => {

@@ -15,6 +15,7 @@ import type {
   SessionDetail,
   SessionPage,
   SessionQuery,
+  TurnContent,
 } from './types.js';
 
 /** Settings as the UI sees them: the API key is write-only. */
@@ -73,6 +74,8 @@ export interface Operations {
   listSessions: { arg: SessionQuery; result: SessionPage };
   /** One session with its turns in order; null when unknown. */
   getSession: { arg: { id: string }; result: SessionDetail | null };
+  /** What is new in one turn; with `prefix`, also what changed in its prefix against its parent. Null when unknown. */
+  getTurn: { arg: { exchangeId: string; prefix?: boolean }; result: TurnContent | null };
 }
 
 export type OperationName = keyof Operations;
@@ -126,6 +129,7 @@ export const HTTP_ROUTES: { [K in OperationName]: { method: 'GET' | 'POST' | 'DE
   getStats: { method: 'POST', path: '/api/stats' },
   listSessions: { method: 'POST', path: '/api/sessions/query' },
   getSession: { method: 'POST', path: '/api/sessions/get' },
+  getTurn: { method: 'POST', path: '/api/sessions/turn' },
 };
 
 export const EVENTS_PATH = '/api/events';

@@ -17,7 +17,7 @@ import {
 import type { ProxyConfig } from '../config.js';
 import { toDetail } from '../contract/detail.js';
 import { createProxy, type Proxy, type ProxyDeps } from '../index.js';
-import { parseBodyArg, parseEntryArg, parseHistoryQuery, parseIdArg, parseSessionQuery, parseStatsArg } from './args.js';
+import { parseBodyArg, parseEntryArg, parseHistoryQuery, parseIdArg, parseSessionQuery, parseStatsArg, parseTurnArg } from './args.js';
 import { createEventBatcher, type BatcherOptions } from './event-batcher.js';
 import { scrubDeep } from './scrub.js';
 import {
@@ -136,6 +136,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
     getStats: async (arg) => proxy.history.stats(parseStatsArg(arg)),
     listSessions: async (query) => proxy.history.listSessions(parseSessionQuery(query)),
     getSession: async (arg) => proxy.history.getSession(parseIdArg(arg).id),
+    getTurn: async (arg) => {
+      const { exchangeId, prefix } = parseTurnArg(arg);
+      return proxy.history.getTurn(exchangeId, { prefix });
+    },
   };
 
   const api = { subscribe: (listener: (events: ContractEvent[]) => void) => batcher.subscribe(listener) } as HostApi;

@@ -2,7 +2,7 @@
 import { vi } from 'vitest';
 import { applyModifier } from '../../proxy/modifier/modifier.js';
 import { BODY_FIELDS, type AddendumApi, type BodyField, type ContractEvent, type ExchangeDetail, type PublicSettings, type SettingsPatch } from '../../proxy/contract/operations.js';
-import type { ExchangeRecord, ExchangeSummary, HistoryQuery, HistoryStats, ProxyStatus } from '../../proxy/contract/types.js';
+import type { ExchangeRecord, ExchangeSummary, HistoryQuery, HistoryStats, ProxyStatus, SessionDetail, SessionQuery, SessionTurn, TurnContent } from '../../proxy/contract/types.js';
 import { ApiError } from '../api/errors.js';
 
 export const SECRET_KEY = 'sk-ant-api03-SECRETSECRETSECRET-wxyz';
@@ -105,6 +105,9 @@ export interface FakeApi extends AddendumApi {
   /** Keys written through updateSettings, to prove the page never holds them. */
   keysReceived: string[];
   listeners: Set<(events: ContractEvent[]) => void>;
+  sessions: SessionDetail[];
+  /** getTurn's answers by exchange id; `prefix` is returned only when asked for. */
+  turns: Record<string, TurnContent>;
 }
 
 function statusClass(status: number | null): string {
@@ -113,7 +116,17 @@ function statusClass(status: number | null): string {
 }
 
 /** An in-memory host honouring the contract: cursor pages, filters, settings, stats. */
-export function createFakeApi(init: { records?: ExchangeRecord[]; settings?: Partial<PublicSettings>; status?: Partial<ProxyStatus>; stats?: HistoryStats; pageSize?: number } = {}): FakeApi {
+export function createFakeApi(
+  init: {
+    records?: ExchangeRecord[];
+    settings?: Partial<PublicSettings>;
+    status?: Partial<ProxyStatus>;
+    stats?: HistoryStats;
+    pageSize?: number;
+    sessions?: SessionDetail[];
+    turns?: Record<string, TurnContent>;
+  } = {},
+): FakeApi {
   const listeners = new Set<(events: ContractEvent[]) => void>();
   const fake: FakeApi = {
     records: [...(init.records ?? [])],
@@ -122,6 +135,8 @@ export function createFakeApi(init: { records?: ExchangeRecord[]; settings?: Par
     stats: init.stats ?? { totals: { requests: 0, errors: 0, usage: { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 } }, rows: [] },
     keysReceived: [],
     listeners,
+    sessions: [...(init.sessions ?? [])],
+    turns: { ...init.turns },
     emit: (events) => {
       for (const l of [...listeners]) l(events);
     },
@@ -155,6 +170,7 @@ export function createFakeApi(init: { records?: ExchangeRecord[]; settings?: Par
         .filter((r) => !q.statusClass || statusClass(r.status) === q.statusClass)
         .filter((r) => !q.path || r.path.startsWith(q.path))
         .filter((r) => !q.text || `${r.originalBody} ${r.assembled}`.includes(q.text))
+        .filter((r) => !q.session || fake.sessions.some((s) => s.id === q.session && s.turnList.some((t) => t.exchangeId === r.id)))
         .sort((a, b) => b.startedAt - a.startedAt || (a.id < b.id ? 1 : -1));
       const start = q.cursor ? Number(q.cursor) : 0;
       const size = q.limit ?? init.pageSize ?? 50;
@@ -177,8 +193,64 @@ export function createFakeApi(init: { records?: ExchangeRecord[]; settings?: Par
       return { deleted };
     }),
     getStats: vi.fn(async () => structuredClone(fake.stats)),
-    listSessions: vi.fn(async () => ({ items: [], nextCursor: null })),
-    getSession: vi.fn(async () => null),
+    listSessions: vi.fn(async (q: SessionQuery) => {
+      const matching = fake.sessions
+        .filter((s) => !q.text || `${s.title} ${s.cwd}`.includes(q.text))
+        .sort((a, b) => b.lastAt - a.lastAt);
+      const start = q.cursor ? Number(q.cursor) : 0;
+      const size = q.limit ?? init.pageSize ?? 50;
+      const items = matching.slice(start, start + size).map(({ turnList, ...summary }) => (void turnList, summary));
+      return { items, nextCursor: start + size < matching.length ? String(start + size) : null };
+    }),
+    getSession: vi.fn(async ({ id }: { id: string }) => structuredClone(fake.sessions.find((s) => s.id === id) ?? null)),
+    getTurn: vi.fn(async ({ exchangeId, prefix }: { exchangeId: string; prefix?: boolean }) => {
+      const turn = fake.turns[exchangeId];
+      if (!turn) return null;
+      const { prefix: diff, ...rest } = structuredClone(turn);
+      return prefix ? { ...rest, prefix: diff ?? null } : rest;
+    }),
   };
   return fake;
+}
+
+export function makeTurn(exchangeId: string, overrides: Partial<SessionTurn> = {}): SessionTurn {
+  return {
+    exchangeId,
+    startedAt: Date.parse('2026-03-10T12:00:00Z'),
+    thread: '',
+    parentId: null,
+    spawnedBy: null,
+    delta: { fromMessage: 0, messageCount: 1, systemChanged: false, toolsChanged: false },
+    model: 'claude-sonnet-4-5-20250929',
+    status: 200,
+    usage: { input: 20, output: 30, cacheRead: 0, cacheCreation: 1000 },
+    cost: 0.0042,
+    ttfbMs: 180,
+    durationMs: 1234,
+    ...overrides,
+  };
+}
+
+export function makeSession(id: string, turnList: SessionTurn[], overrides: Partial<SessionDetail> = {}): SessionDetail {
+  const sum = (f: (t: SessionTurn) => number) => turnList.reduce((n, t) => n + f(t), 0);
+  return {
+    id,
+    client: 'claude-cli/2.1.197',
+    models: [...new Set(turnList.map((t) => t.model).filter((m): m is string => !!m))],
+    firstAt: turnList[0]?.startedAt ?? 0,
+    lastAt: turnList.at(-1)?.startedAt ?? 0,
+    turns: turnList.length,
+    errors: turnList.filter((t) => t.status !== 200).length,
+    tokens: {
+      input: sum((t) => t.usage?.input ?? 0),
+      output: sum((t) => t.usage?.output ?? 0),
+      cacheRead: sum((t) => t.usage?.cacheRead ?? 0),
+      cacheWrite: sum((t) => t.usage?.cacheCreation ?? 0),
+    },
+    cost: sum((t) => t.cost ?? 0),
+    title: 'Explain what a proxy is in one line.',
+    cwd: '/home/dev/project',
+    turnList,
+    ...overrides,
+  };
 }
