@@ -1,14 +1,14 @@
 /**
  * Links between views. The dashboard (App.tsx) provides these; any view may follow them:
  * - openSession(sessionId, exchangeId?): the Sessions tab with that session open, scrolled to that turn;
- * - openExchange(exchangeId, sessionId?): the History tab with that exchange selected, and,
- *   given a session, the list filtered to it (the filter shows it and can clear it).
+ * - openHistory({ session?, exchangeId? }): the History tab, filtered to that session (the
+ *   filter shows it and can clear it) and with that exchange selected.
  */
 import { createContext, useContext, type ReactNode } from 'react';
 
 export interface Navigation {
   openSession(sessionId: string, exchangeId?: string): void;
-  openExchange(exchangeId: string, sessionId?: string): void;
+  openHistory(target: { session?: string; exchangeId?: string }): void;
 }
 
 const NavigationContext = createContext<Navigation | null>(null);
