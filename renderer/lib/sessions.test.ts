@@ -53,10 +53,10 @@ describe('session view models', () => {
       answer: JSON.stringify({ type: 'message', role: 'assistant', content: [{ type: 'text', text: 'Done.' }], stop_reason: 'end_turn' }),
     };
     const view = turnView(content, true);
-    expect(view.added.map((m) => m.role)).toEqual(['user']);
-    expect(view.added[0]!.blocks.map((b) => b.type)).toEqual(['tool_result', 'text']);
+    expect(view.added.map((m) => [m.index, m.message.role])).toEqual([[3, 'user']]);
+    expect(view.added[0]!.message.blocks.map((b) => b.type)).toEqual(['tool_result', 'text']);
     expect(view.answer).toMatchObject({ stopReason: 'end_turn', blocks: [{ type: 'text', text: 'Done.' }] });
-    expect(turnView(content, false).added.map((m) => m.role)).toEqual(['assistant', 'user']);
+    expect(turnView(content, false).added.map((m) => [m.index, m.message.role])).toEqual([[2, 'assistant'], [3, 'user']]);
     expect(turnView({ ...content, answer: null }, true).answer).toBeNull();
   });
 });

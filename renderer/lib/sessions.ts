@@ -98,8 +98,9 @@ export function sectionTitle(name: string): string {
 }
 
 export interface TurnView {
-  /** What the client added this turn: the user's text, tool results, mid-conversation system notes. */
-  added: MessageView[];
+  /** What the client added this turn: the user's text, tool results, mid-conversation system
+   * notes; `index` is the message's place in the request. */
+  added: Array<{ index: number; message: MessageView }>;
   answer: ResponseView | null;
 }
 
@@ -111,5 +112,5 @@ export function turnView(content: TurnContent, hasParent: boolean): TurnView {
   const messages = content.messages.map((m) => toMessage(parseJson(m) ?? m));
   let skip = 0;
   if (hasParent) while (messages[skip]?.role === 'assistant') skip++;
-  return { added: messages.slice(skip), answer: responseView(content.answer, null) };
+  return { added: messages.slice(skip).map((message, i) => ({ index: content.fromMessage + skip + i, message })), answer: responseView(content.answer, null) };
 }

@@ -19,8 +19,8 @@ function TurnBody({ turn, load }: { turn: SessionTurn; load: TurnLoader }) {
   const view = turnView(content.data, turn.parentId !== null);
   return (
     <div className="turn-body">
-      {view.added.map((m, i) => (
-        <Message key={i} message={m} index={content.data!.fromMessage + i} />
+      {view.added.map((m) => (
+        <Message key={m.index} message={m.message} index={m.index} />
       ))}
       {view.answer ? (
         <section className="message role-assistant turn-answer" aria-label="answer" data-testid="turn-answer">
