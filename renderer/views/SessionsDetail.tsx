@@ -30,6 +30,13 @@ function holds(item: TimelineItem, exchangeId: string): boolean {
   return (item.kind === 'turn' && item.turn.exchangeId === exchangeId) || threads.some((th) => th.turns.some((t) => t.exchangeId === exchangeId));
 }
 
+const stat = (label: string, value: string, title?: string) => (
+  <div key={label}>
+    <dt>{label}</dt>
+    <dd title={title}>{value}</dd>
+  </div>
+);
+
 function Header({ session }: { session: SessionDetail }) {
   const nav = useNavigation();
   const t = session.tokens;
@@ -43,46 +50,15 @@ function Header({ session }: { session: SessionDetail }) {
           </button>
         ) : null}
       </div>
-      <dl className="kv-grid session-kv">
-        <div className="kv">
-          <dt>Client</dt>
-          <dd>{session.client ?? '—'}</dd>
-        </div>
-        <div className="kv">
-          <dt>Working directory</dt>
-          <dd>{session.cwd ?? '—'}</dd>
-        </div>
-        <div className="kv">
-          <dt>Models</dt>
-          <dd>{session.models.join(', ') || '—'}</dd>
-        </div>
-        <div className="kv">
-          <dt>When</dt>
-          <dd>
-            {formatDateTime(session.firstAt)} – {formatDateTime(session.lastAt)}
-          </dd>
-        </div>
-        <div className="kv">
-          <dt>Turns</dt>
-          <dd>
-            {formatInteger(session.turns)}
-            {session.errors > 0 ? <span className="badge tone-error"> {session.errors} errors</span> : null}
-          </dd>
-        </div>
-        <div className="kv">
-          <dt>Tokens (input / cache read / cache write → output)</dt>
-          <dd>
-            {formatTokens(t.input)} / {formatTokens(t.cacheRead)} / {formatTokens(t.cacheWrite)} → {formatTokens(t.output)}
-          </dd>
-        </div>
-        <div className="kv">
-          <dt>Cache hit</dt>
-          <dd>{formatPercent(sessionCacheRatio(t))}</dd>
-        </div>
-        <div className="kv">
-          <dt>Estimated cost</dt>
-          <dd>{formatUsd(session.cost)}</dd>
-        </div>
+      <dl className="turn-stats session-stats">
+        {stat('Client', session.client ?? '—')}
+        {stat('Working directory', session.cwd ?? '—')}
+        {stat('Models', session.models.join(', ') || '—')}
+        {stat('When', `${formatDateTime(session.firstAt)} – ${formatDateTime(session.lastAt)}`)}
+        {stat('Turns', session.errors > 0 ? `${formatInteger(session.turns)} (${session.errors} errors)` : formatInteger(session.turns))}
+        {stat('Tokens', `${formatTokens(t.input)} / ${formatTokens(t.cacheRead)} / ${formatTokens(t.cacheWrite)} → ${formatTokens(t.output)}`, 'input / cache read / cache write → output')}
+        {stat('Cache hit', formatPercent(sessionCacheRatio(t)), 'cache read / (input + cache read + cache write)')}
+        {stat('Estimated cost', formatUsd(session.cost))}
       </dl>
     </div>
   );
@@ -159,7 +135,7 @@ export function SessionsDetail({ id, focusTurn = null, active = true }: { id: st
     <div className="session-detail" data-testid="session-detail">
       <Header session={data} />
       {turns && turns.length > 0 ? (
-        <Chart title="Prompt tokens per turn" x={series.x} series={chartSeries} kind="line" format={formatTokens} height={140} testId="session-chart" xAxis={TURNS_AXIS} />
+        <Chart title="Prompt tokens per turn" x={series.x} series={chartSeries} kind="line" format={formatTokens} height={110} testId="session-chart" xAxis={TURNS_AXIS} />
       ) : null}
       <div className="session-timeline" ref={scrollRef} role="feed" aria-label="Turns" aria-busy={session.loading}>
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
