@@ -97,6 +97,8 @@ test('a session driven with the SDK opens in Sessions with each turn\'s delta, i
   await expect(diff.getByRole('region', { name: 'System prompt' }).locator('ins')).toHaveText(' (branch main)');
   // Tall enough for the three turns and the diff in one picture (the README shows it).
   await page.setViewportSize({ width: 1280, height: 1400 });
+  // Clicking the flag scrolled the timeline to it; the picture starts at turn 1.
+  await page.getByRole('feed', { name: 'Turns' }).evaluate((el) => el.scrollTo(0, 0));
   await saveScreenshot(page, 'sessions');
   await page.setViewportSize({ width: 1280, height: 800 });
 
