@@ -38,6 +38,9 @@ interface Piece {
   bytes(): Buffer;
 }
 
+/** Parts classified per query when reading a manifest from its end. */
+const TAIL_BATCH = 16;
+
 const COLUMNS = `seq, id, body_format, stream, delta_from, message_count, parent_seq, original_manifest, forwarded_manifest,
   forwarded_sha, original_body, forwarded_body, assembled, response_body, assembled_packed, response_packed`;
 
@@ -77,29 +80,50 @@ export class TurnReader {
   readonly #parts: PartReader;
   readonly #byId;
   readonly #bySeq;
-  readonly #kind;
+  readonly #kinds;
 
   constructor(db: Db) {
     this.#parts = new PartReader(db);
     this.#byId = db.prepare<[string], TurnRow>(`SELECT ${COLUMNS} FROM exchanges WHERE id = ?`);
     this.#bySeq = db.prepare<[number], TurnRow>(`SELECT ${COLUMNS} FROM exchanges WHERE seq = ?`);
-    this.#kind = db.prepare<[number], string>('SELECT kind FROM parts WHERE id = ?').pluck();
+    // One query per manifest: a long session's manifest names a thousand parts.
+    this.#kinds = db.prepare<[string], { id: number; kind: string }>('SELECT id, kind FROM parts WHERE id IN (SELECT value FROM json_each(?))');
   }
 
   get(exchangeId: string, options: { prefix?: boolean } = {}): TurnContent | null {
     const row = this.#byId.get(exchangeId);
     if (!row) return null;
-    const sent = this.#pieces(row, 'original');
-    const messages = sent.filter((p) => p.kind === 'message');
-    const from = Math.min(row.delta_from ?? 0, messages.length);
+    const known = this.#newMessages(row);
+    const messages = known ?? this.#pieces(row, 'original').filter((p) => p.kind === 'message');
+    const from = known ? row.delta_from! : Math.min(row.delta_from ?? 0, messages.length);
     const content: TurnContent = {
       exchangeId: row.id,
       fromMessage: from,
-      messages: messages.slice(from).map((p) => p.bytes().toString('utf8')),
+      messages: (known ?? messages.slice(from)).map((p) => p.bytes().toString('utf8')),
       answer: this.#answer(row),
     };
     if (options.prefix) content.prefix = this.#prefix(row);
     return content;
+  }
+
+  /**
+   * The new messages of a placed turn without classifying every part: they are the last
+   * message parts of the manifest, and only a few parts (system, tools) follow them.
+   */
+  #newMessages(row: TurnRow): Piece[] | null {
+    if (row.body_format !== 2 || row.original_manifest === null || row.message_count === null || row.delta_from === null) return null;
+    const wanted = row.message_count - row.delta_from;
+    const ids = decodeManifest(row.original_manifest).filter((e): e is number => typeof e === 'number');
+    const found: Piece[] = [];
+    for (let end = ids.length; end > 0 && found.length < wanted; end -= TAIL_BATCH) {
+      const batch = ids.slice(Math.max(0, end - TAIL_BATCH), end);
+      const kinds = new Map(this.#kinds.all(JSON.stringify(batch)).map((r) => [r.id, r.kind]));
+      for (let i = batch.length - 1; i >= 0 && found.length < wanted; i--) {
+        const id = batch[i]!;
+        if (kinds.get(id) === 'message') found.push({ kind: 'message', id, bytes: () => this.#parts.part(id) });
+      }
+    }
+    return found.length === wanted ? found.reverse() : null;
   }
 
   #prefix(row: TurnRow): PrefixDiff | null {
@@ -149,12 +173,15 @@ export class TurnReader {
     // No forwarded manifest: the original went upstream as it was (its hash is kept) or nothing did.
     const manifest = which === 'original' ? row.original_manifest : (row.forwarded_manifest ?? (row.forwarded_sha ? row.original_manifest : null));
     if (manifest === null) return [];
-    return decodeManifest(manifest).map((e): Piece => {
+    const entries = decodeManifest(manifest);
+    const ids = entries.filter((e): e is number => typeof e === 'number');
+    const kinds = new Map(this.#kinds.all(JSON.stringify(ids)).map((r) => [r.id, r.kind as PartKind]));
+    return entries.map((e): Piece => {
       if (typeof e !== 'number') {
         const glue = Buffer.from(e);
         return { kind: 'glue', id: null, bytes: () => glue };
       }
-      return { kind: (this.#kind.get(e) ?? 'value') as PartKind, id: e, bytes: () => this.#parts.part(e) };
+      return { kind: kinds.get(e) ?? 'value', id: e, bytes: () => this.#parts.part(e) };
     });
   }
 }
