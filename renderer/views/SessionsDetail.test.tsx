@@ -120,6 +120,12 @@ describe('SessionsDetail', () => {
     expect(api.getTurn).toHaveBeenCalledTimes(4);
   });
 
+  it('marks the turn another view linked to', async () => {
+    renderDetail(createFakeApi({ sessions: [makeSession('h:run', turnList)], turns }), 'a1');
+    await screen.findAllByTestId('session-turn');
+    expect(screen.getAllByTestId('session-turn').filter((t) => t.classList.contains('focused')).map((t) => t.getAttribute('data-id'))).toEqual(['a1']);
+  });
+
   it('says so when the session is gone', async () => {
     renderDetail(createFakeApi());
     expect(await screen.findByText('This session is no longer in the history')).toBeTruthy();
