@@ -136,7 +136,7 @@ describe('App', () => {
   it('opens on Sessions once a session exists, and links a turn to its exchange in History, filtered to the session', async () => {
     const records = [makeRecord('t1', { startedAt: 1000 }), makeRecord('t2', { startedAt: 2000 }), makeRecord('elsewhere', { startedAt: 3000 })];
     const session = makeSession('h:run-1', [makeTurn('t1', { startedAt: 1000 }), makeTurn('t2', { startedAt: 2000, parentId: 't1' })]);
-    const turns = Object.fromEntries(['t1', 't2'].map((id) => [id, { exchangeId: id, fromMessage: 0, messages: [JSON.stringify({ role: 'user', content: `prompt of ${id}` })], answer: null }]));
+    const turns = Object.fromEntries(['t1', 't2'].map((id) => [id, { exchangeId: id, sessionId: 'h:run-1', fromMessage: 0, messages: [JSON.stringify({ role: 'user', content: `prompt of ${id}` })], answer: null }]));
     const api = createFakeApi({ records, sessions: [session], turns });
     render(<App client={asClient(api)} />);
     const tab = await screen.findByRole('tab', { name: 'Sessions' });

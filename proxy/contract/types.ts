@@ -182,6 +182,8 @@ export interface SessionDetail extends SessionSummary {
 /** What is new in one turn (getTurn): its new messages and its answer, never the whole body. */
 export interface TurnContent {
   exchangeId: string;
+  /** The session it belongs to (a SessionSummary id), so any view can link an exchange to its session; null before it is placed. */
+  sessionId: string | null;
   /** Index in the request of `messages[0]` (TurnDelta.fromMessage). */
   fromMessage: number;
   /** The new messages as sent, each its exact stored JSON text. */

@@ -164,7 +164,7 @@ describe('control API over a real host', () => {
     expect(HTTP_ROUTES.getTurn).toEqual({ method: 'POST', path: '/api/sessions/turn' });
     const delta = await call('getTurn', { exchangeId: turns[1].exchangeId, prefix: true });
     expect(delta.status).toBe(200);
-    expect(delta.json.fromMessage).toBe(1);
+    expect(delta.json).toMatchObject({ sessionId: session.id, fromMessage: 1 });
     expect(delta.json.messages.map((m: string) => JSON.parse(m))).toEqual([{ role: 'assistant', content: answer.content }, { role: 'user', content: 'Now the tests' }]);
     expect(JSON.parse(delta.json.answer).content).toEqual(expect.any(Array));
     expect(delta.json.prefix.parentId).toBe(turns[0].exchangeId);

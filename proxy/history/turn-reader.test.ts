@@ -48,6 +48,7 @@ describe('a turn read from its parts', () => {
     expect(detail.turnList[5]).toMatchObject({ ttfbMs: 105, durationMs: 905 });
     const turn = turns.get('m5')!;
     expect(turn.fromMessage).toBe(10);
+    expect(turn.sessionId).toBe(detail.id);
     expect(turn.messages).toHaveLength(2);
     expect(turn.messages.map((m) => JSON.parse(m))).toEqual(messagesOf(main[5]!.body).slice(10));
     for (const m of turn.messages) expect(main[5]!.body).toContain(m);

@@ -15,6 +15,7 @@ import { messageDigest } from './session-match.js';
 interface TurnRow {
   seq: number;
   id: string;
+  session_key: string | null;
   body_format: number;
   stream: number;
   delta_from: number | null;
@@ -41,7 +42,7 @@ interface Piece {
 /** Parts classified per query when reading a manifest from its end. */
 const TAIL_BATCH = 16;
 
-const COLUMNS = `seq, id, body_format, stream, delta_from, message_count, parent_seq, original_manifest, forwarded_manifest,
+const COLUMNS = `seq, id, (SELECT key FROM sessions WHERE sessions.id = exchanges.session) AS session_key, body_format, stream, delta_from, message_count, parent_seq, original_manifest, forwarded_manifest,
   forwarded_sha, original_body, forwarded_body, assembled, response_body, assembled_packed, response_packed`;
 
 function samePiece(a: Piece | undefined, b: Piece | undefined): boolean {
@@ -98,6 +99,7 @@ export class TurnReader {
     const from = known ? row.delta_from! : Math.min(row.delta_from ?? 0, messages.length);
     const content: TurnContent = {
       exchangeId: row.id,
+      sessionId: row.session_key,
       fromMessage: from,
       messages: (known ?? messages.slice(from)).map((p) => p.bytes().toString('utf8')),
       answer: this.#answer(row),

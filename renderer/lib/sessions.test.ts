@@ -45,6 +45,7 @@ describe('session view models', () => {
   it('shows what the client added and the answer, leaving out the parent\'s answer it re-sends', () => {
     const content = {
       exchangeId: 'b',
+      sessionId: 'h:s',
       fromMessage: 2,
       messages: [
         JSON.stringify({ role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'Read', input: { path: 'a.ts' } }] }),

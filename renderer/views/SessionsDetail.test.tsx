@@ -19,16 +19,18 @@ const turnList = [
 ];
 
 const turns: Record<string, TurnContent> = {
-  t1: { exchangeId: 't1', fromMessage: 0, messages: [msg('user', 'List the files')], answer: answer([{ type: 'thinking', thinking: 'Use the tool.' }, { type: 'tool_use', id: 'tu1', name: 'Bash', input: { command: 'ls' } }]) },
+  t1: { exchangeId: 't1', sessionId: 'h:run', fromMessage: 0, messages: [msg('user', 'List the files')], answer: answer([{ type: 'thinking', thinking: 'Use the tool.' }, { type: 'tool_use', id: 'tu1', name: 'Bash', input: { command: 'ls' } }]) },
   t2: {
     exchangeId: 't2',
+    sessionId: 'h:run',
     fromMessage: 1,
     messages: [msg('assistant', [{ type: 'tool_use', id: 'tu1', name: 'Bash', input: { command: 'ls' } }]), msg('user', [{ type: 'tool_result', tool_use_id: 'tu1', content: 'README.md\nsrc' }])],
     answer: answer([{ type: 'text', text: 'There are two entries.' }]),
   },
-  a1: { exchangeId: 'a1', fromMessage: 0, messages: [msg('user', 'Search the docs')], answer: answer([{ type: 'text', text: 'Found nothing.' }]) },
+  a1: { exchangeId: 'a1', sessionId: 'h:run', fromMessage: 0, messages: [msg('user', 'Search the docs')], answer: answer([{ type: 'text', text: 'Found nothing.' }]) },
   t3: {
     exchangeId: 't3',
+    sessionId: 'h:run',
     fromMessage: 3,
     messages: [msg('assistant', 'There are two entries.'), msg('user', 'Thanks')],
     answer: answer([{ type: 'text', text: 'You are welcome.' }]),
@@ -124,6 +126,23 @@ describe('SessionsDetail', () => {
     renderDetail(createFakeApi({ sessions: [makeSession('h:run', turnList)], turns }), 'a1');
     await screen.findAllByTestId('session-turn');
     expect(screen.getAllByTestId('session-turn').filter((t) => t.classList.contains('focused')).map((t) => t.getAttribute('data-id'))).toEqual(['a1']);
+  });
+
+  it('catches up on turns that arrived while another view was shown', async () => {
+    const api = createFakeApi({ sessions: [makeSession('h:run', turnList.slice(0, 1))], turns });
+    const view = renderDetail(api);
+    await waitFor(() => expect(screen.getAllByTestId('session-turn')).toHaveLength(1));
+    const hidden = (active: boolean) => (
+      <ApiProvider api={api}>
+        <SessionsDetail id="h:run" active={active} />
+      </ApiProvider>
+    );
+    view.rerender(hidden(false));
+    api.sessions[0] = makeSession('h:run', turnList);
+    act(() => api.emit([{ name: 'history:change', payload: { ids: ['t2'], kind: 'added' } }]));
+    expect(screen.getAllByTestId('session-turn')).toHaveLength(1);
+    view.rerender(hidden(true));
+    await waitFor(() => expect(screen.getAllByTestId('session-turn')).toHaveLength(4));
   });
 
   it('says so when the session is gone', async () => {

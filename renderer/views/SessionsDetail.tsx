@@ -89,6 +89,12 @@ export function SessionsDetail({ id, focusTurn = null, active = true }: { id: st
   useEvents((events) => {
     if (events.some((e) => e.name === 'history:change')) refresh();
   }, active);
+  // Catch up on turns that arrived while another view was shown.
+  const wasActive = useRef(active);
+  useEffect(() => {
+    if (active && !wasActive.current) refresh();
+    wasActive.current = active;
+  }, [active, refresh]);
 
   const data = session.data;
   const turns = data?.turnList;
