@@ -127,6 +127,8 @@ function Dashboard({ client, liveCap, start }: { client: AddendumClient; liveCap
 
   const openExchange = useCallback(
     (id: string) => {
+      // A live row may belong to any session: a session filter left on would hide it.
+      setHistorySession(null);
       setSelectedId(id);
       show('history');
     },
@@ -159,23 +161,23 @@ function Dashboard({ client, liveCap, start }: { client: AddendumClient; liveCap
 
   return (
     <NavigationProvider value={navigation}>
-    <div className="app">
-      <StatusHeader />
-      <nav className="nav" aria-label="Views">
-        <Tabs items={VIEWS} selected={view} onSelect={show} label="Views" idPrefix="main" />
-      </nav>
-      <main className="main">
-        {panel('sessions', <SessionsView selectedId={session.id} onSelect={selectSession} focusTurn={session.turn} active={view === 'sessions'} />)}
-        {panel('live', <LiveView store={store} onOpen={openExchange} active={view === 'live'} />)}
-        {panel(
-          'history',
-          <HistoryView selectedId={selectedId} onSelect={setSelectedId} active={view === 'history'} session={historySession} onClearSession={() => setHistorySession(null)} />,
-        )}
-        {panel('usage', <UsageView active={view === 'usage'} />)}
-        {panel('modifier', <ModifierView />)}
-        {panel('settings', <SettingsView />)}
-      </main>
-    </div>
+      <div className="app">
+        <StatusHeader />
+        <nav className="nav" aria-label="Views">
+          <Tabs items={VIEWS} selected={view} onSelect={show} label="Views" idPrefix="main" />
+        </nav>
+        <main className="main">
+          {panel('sessions', <SessionsView selectedId={session.id} onSelect={selectSession} focusTurn={session.turn} active={view === 'sessions'} />)}
+          {panel('live', <LiveView store={store} onOpen={openExchange} active={view === 'live'} />)}
+          {panel(
+            'history',
+            <HistoryView selectedId={selectedId} onSelect={setSelectedId} active={view === 'history'} session={historySession} onClearSession={() => setHistorySession(null)} />,
+          )}
+          {panel('usage', <UsageView active={view === 'usage'} />)}
+          {panel('modifier', <ModifierView />)}
+          {panel('settings', <SettingsView />)}
+        </main>
+      </div>
     </NavigationProvider>
   );
 }
