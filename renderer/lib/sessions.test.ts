@@ -27,8 +27,10 @@ describe('session view models', () => {
   });
 
   it('gives the chart input, cache read and cache write per turn', () => {
-    const series = turnSeries([makeTurn('a', { usage: { input: 1, output: 2, cacheRead: 3, cacheCreation: 4 } }), makeTurn('b', { usage: null })]);
-    expect(series).toEqual({ x: [1, 2], input: [1, 0], cacheRead: [3, 0], cacheWrite: [4, 0] });
+    const series = turnSeries([makeTurn('a', { usage: { input: 1, output: 2, cacheRead: 3, cacheCreation: 4 } }), makeTurn('s', { thread: 'agent' }), makeTurn('b', { usage: null })]);
+    // Numbered like the timeline's main turns; the subagent's turn is on its own card.
+    expect(series).toEqual({ x: [1, 2], subagentTurns: 1, input: [1, 0], cacheRead: [3, 0], cacheWrite: [4, 0] });
+    expect(turnSeries([makeTurn('s', { thread: 'agent', usage: { input: 7, output: 0, cacheRead: 0, cacheCreation: 0 } })])).toMatchObject({ x: [1], subagentTurns: 0, input: [7] });
   });
 
   it('diffs a prefix section exactly and elides long unchanged stretches', () => {

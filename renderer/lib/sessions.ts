@@ -50,16 +50,22 @@ export function timeline(turns: readonly SessionTurn[]): TimelineItem[] {
 }
 
 export interface TurnSeries {
-  /** Turn numbers in start order (every thread's turns). */
+  /** Turn numbers as the timeline gives them: the main thread's turns in order. */
   x: number[];
+  /** Subagent turns left out of the series (their usage is on their own cards). */
+  subagentTurns: number;
   input: number[];
   cacheRead: number[];
   cacheWrite: number[];
 }
 
-export function turnSeries(turns: readonly SessionTurn[]): TurnSeries {
+export function turnSeries(all: readonly SessionTurn[]): TurnSeries {
+  const main = all.filter((t) => t.thread === '');
+  // A session seen only through its subagents still gets a chart.
+  const turns = main.length > 0 ? main : all;
   return {
     x: turns.map((_, i) => i + 1),
+    subagentTurns: all.length - turns.length,
     input: turns.map((t) => t.usage?.input ?? 0),
     cacheRead: turns.map((t) => t.usage?.cacheRead ?? 0),
     cacheWrite: turns.map((t) => t.usage?.cacheCreation ?? 0),

@@ -141,7 +141,7 @@ export function SessionsDetail({ id, focusTurn = null, active = true }: { id: st
     <div className="session-detail" data-testid="session-detail">
       <Header session={data} />
       {turns && turns.length > 0 ? (
-        <Chart title="Prompt tokens per turn" x={series.x} series={chartSeries} kind="line" format={formatTokens} height={110} testId="session-chart" xAxis={TURNS_AXIS} />
+        <Chart title={series.subagentTurns > 0 ? 'Prompt tokens per turn (main thread)' : 'Prompt tokens per turn'} x={series.x} series={chartSeries} kind="line" format={formatTokens} height={110} testId="session-chart" xAxis={TURNS_AXIS} />
       ) : null}
       <div className="session-timeline" ref={scrollRef} role="feed" aria-label="Turns" aria-busy={session.loading}>
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
