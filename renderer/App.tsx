@@ -144,7 +144,8 @@ function Dashboard({ client, liveCap, start }: { client: AddendumClient; liveCap
       },
       openHistory: ({ session: filter, exchangeId }) => {
         setHistorySession(filter ?? null);
-        if (exchangeId !== undefined) setSelectedId(exchangeId);
+        // An exchange selected earlier may be of another session: the filter would hide its row.
+        if (exchangeId !== undefined || filter) setSelectedId(exchangeId ?? null);
         show('history');
       },
     }),
