@@ -120,6 +120,10 @@ describe('registerIpcHandlers', () => {
       ok: true,
       result: { op: 'getSession', arg: { id: 'h:s' } },
     });
+    await expect(registered.get(channelFor('getTurn'))!(topFrame(OWN), { exchangeId: 'x1' })).resolves.toEqual({
+      ok: true,
+      result: { op: 'getTurn', arg: { exchangeId: 'x1' } },
+    });
     await expect(registered.get(channelFor('getSession'))!(topFrame('https://x.test/'), { id: 'h:s' })).resolves.toMatchObject({
       ok: false,
       error: { code: 'FORBIDDEN_SENDER' },

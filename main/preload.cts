@@ -59,6 +59,7 @@ const api: AddendumApi = {
   getSession: (arg) => call('getSession', arg),
   replayExchange: (arg) => call('replayExchange', arg),
   getRateLimits: () => call('getRateLimits'),
+  getTurn: (arg) => call('getTurn', arg),
   subscribe(listener) {
     listeners.add(listener);
     return () => {

@@ -80,6 +80,8 @@ describe('preload bridge', () => {
     expect(ipcRenderer.invoke).toHaveBeenLastCalledWith('addendum:listSessions', { limit: 5, client: 'claude-cli/2.1.197' });
     await expect(api.getSession({ id: 'h:abc' })).resolves.toEqual({ channel: 'addendum:getSession' });
     expect(ipcRenderer.invoke).toHaveBeenLastCalledWith('addendum:getSession', { id: 'h:abc' });
+    await expect(api.getTurn({ exchangeId: 'x1', prefix: true })).resolves.toEqual({ channel: 'addendum:getTurn' });
+    expect(ipcRenderer.invoke).toHaveBeenLastCalledWith('addendum:getTurn', { exchangeId: 'x1', prefix: true });
     await api.listHistory({ session: 'h:abc' });
     expect(ipcRenderer.invoke).toHaveBeenLastCalledWith('addendum:listHistory', { session: 'h:abc' });
   });

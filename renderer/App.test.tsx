@@ -5,7 +5,7 @@ import { installClipboard } from './test/dom.js';
 import type { AddendumClient } from './api/client.js';
 import { ApiError } from './api/errors.js';
 import { App, TOKEN_HELP } from './App.js';
-import { createFakeApi, makeRecord, type FakeApi } from './test/fixtures.js';
+import { createFakeApi, makeRecord, makeSession, makeTurn, type FakeApi } from './test/fixtures.js';
 
 function asClient(api: FakeApi, authorized = true): AddendumClient & FakeApi {
   const listeners = new Set<() => void>();
@@ -55,11 +55,11 @@ describe('App', () => {
     expect(await screen.findByRole('tab', { name: 'Live' })).toBeTruthy();
   });
 
-  it('renders the header and the five views as keyboard tabs', async () => {
+  it('renders the header and the six views as keyboard tabs, opening on Live while there is no session', async () => {
     const api = createFakeApi({ stats: { totals: { requests: 3, errors: 0, usage: { input: 1, output: 1, cacheRead: 0, cacheCreation: 0 } }, rows: [] } });
     render(<App client={asClient(api)} />);
     const live = await screen.findByRole('tab', { name: 'Live' });
-    expect(screen.getAllByRole('tab').map((t) => t.textContent)).toEqual(['Live', 'History', 'Usage', 'Modifier', 'Settings']);
+    expect(screen.getAllByRole('tab').map((t) => t.textContent)).toEqual(['Sessions', 'Live', 'History', 'Usage', 'Modifier', 'Settings']);
     expect(live.getAttribute('aria-selected')).toBe('true');
     await waitFor(() => expect(screen.getByTestId('proxy-status').textContent).toContain('Running'));
     expect(screen.getByTestId('base-url').textContent).toBe('http://127.0.0.1:8000');
@@ -131,5 +131,40 @@ describe('App', () => {
     expect(screen.getByRole('tab', { name: 'History' }).getAttribute('aria-selected')).toBe('true');
     const detail = await screen.findByTestId('history-detail');
     expect(within(detail).getByText('/v1/messages')).toBeTruthy();
+  });
+
+  it('opens on Sessions once a session exists, and links a turn to its exchange in History, filtered to the session', async () => {
+    const records = [makeRecord('t1', { startedAt: 1000 }), makeRecord('t2', { startedAt: 2000 }), makeRecord('elsewhere', { startedAt: 3000 })];
+    const session = makeSession('h:run-1', [makeTurn('t1', { startedAt: 1000 }), makeTurn('t2', { startedAt: 2000, parentId: 't1' })]);
+    const turns = Object.fromEntries(['t1', 't2'].map((id) => [id, { exchangeId: id, sessionId: 'h:run-1', fromMessage: 0, messages: [JSON.stringify({ role: 'user', content: `prompt of ${id}` })], answer: null }]));
+    const api = createFakeApi({ records, sessions: [session], turns });
+    render(<App client={asClient(api)} />);
+    const tab = await screen.findByRole('tab', { name: 'Sessions' });
+    expect(tab.getAttribute('aria-selected')).toBe('true');
+    fireEvent.click(await screen.findByTestId('session-row'));
+    const second = (await screen.findAllByTestId('session-turn')).find((t) => t.getAttribute('data-id') === 't2')!;
+    fireEvent.click(within(second).getByRole('button', { name: 'Open in History' }));
+    expect(screen.getByRole('tab', { name: 'History' }).getAttribute('aria-selected')).toBe('true');
+    await waitFor(() => expect(screen.getAllByTestId('history-row').map((r) => r.getAttribute('data-id'))).toEqual(['t2', 't1']));
+    expect(screen.getByRole('status', { name: 'Session filter' }).textContent).toContain('h:run-1');
+    expect(await screen.findByTestId('history-detail')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Clear session filter' }));
+    await waitFor(() => expect(screen.getAllByTestId('history-row')).toHaveLength(3));
+  });
+
+  it("follows an exchange's session link from History to its turn in Sessions", async () => {
+    const records = [makeRecord('t1', { startedAt: 1000, session: 'h:run-1' }), makeRecord('t2', { startedAt: 2000, session: 'h:run-1' })];
+    const session = makeSession('h:run-1', [makeTurn('t1', { startedAt: 1000 }), makeTurn('t2', { startedAt: 2000, parentId: 't1' })]);
+    const turns = Object.fromEntries(['t1', 't2'].map((id) => [id, { exchangeId: id, sessionId: 'h:run-1', fromMessage: 0, messages: [JSON.stringify({ role: 'user', content: `prompt of ${id}` })], answer: null }]));
+    const api = createFakeApi({ records, sessions: [session], turns });
+    render(<App client={asClient(api)} />);
+    fireEvent.click(await screen.findByRole('tab', { name: 'History' }));
+    fireEvent.click((await screen.findAllByTestId('history-row')).find((r) => r.getAttribute('data-id') === 't2')!);
+    const link = await screen.findByTestId('session-link');
+    await waitFor(() => expect(link.textContent).toContain('turn 2 of 2'));
+    fireEvent.click(link);
+    expect(screen.getByRole('tab', { name: 'Sessions' }).getAttribute('aria-selected')).toBe('true');
+    const turn = (await screen.findAllByTestId('session-turn')).find((t) => t.getAttribute('data-id') === 't2')!;
+    await waitFor(() => expect(turn.classList.contains('focused')).toBe(true));
   });
 });

@@ -2,7 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { test as base, expect, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeUpstream, type FakeUpstream } from '../../test/fake-upstream.js';
+import { startFakeUpstream, type FakeUpstream, type FakeUpstreamOptions } from '../../test/fake-upstream.js';
 import type { StoredSettings } from '../../proxy/settings/types.js';
 import { SCREENSHOT_DIR } from './paths.js';
 import { startHeadless, type HeadlessServer } from './server.js';
@@ -13,6 +13,8 @@ export const CLIENT_KEY = 'sk-ant-test-XXXX';
 export const MODEL = 'claude-sonnet-4-6';
 
 interface Fixtures {
+  /** How the fake upstream behaves (override per test with `test.use`, e.g. its prompt cache). */
+  fakeOptions: FakeUpstreamOptions;
   fake: FakeUpstream;
   /** Settings the server starts with (override per test with `test.use`). */
   initialSettings: Partial<StoredSettings>;
@@ -25,8 +27,9 @@ interface Fixtures {
 }
 
 export const test = base.extend<Fixtures>({
-  fake: async ({}, use) => {
-    const fake = await startFakeUpstream();
+  fakeOptions: [{}, { option: true }],
+  fake: async ({ fakeOptions }, use) => {
+    const fake = await startFakeUpstream(fakeOptions);
     await use(fake);
     await fake.close();
   },
@@ -61,7 +64,7 @@ export async function saveScreenshot(page: Page, view: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${view}.png`), fullPage: true });
 }
 
-export async function openTab(page: Page, name: 'Live' | 'History' | 'Usage' | 'Modifier' | 'Settings'): Promise<void> {
+export async function openTab(page: Page, name: 'Sessions' | 'Live' | 'History' | 'Usage' | 'Modifier' | 'Settings'): Promise<void> {
   await page.getByRole('tab', { name, exact: true }).click();
   await expect(page.getByRole('tab', { name, exact: true })).toHaveAttribute('aria-selected', 'true');
 }

@@ -17,6 +17,7 @@ import type {
   SessionDetail,
   SessionPage,
   SessionQuery,
+  TurnContent,
 } from './types.js';
 
 /** Settings as the UI sees them: the API key is write-only. */
@@ -79,6 +80,8 @@ export interface Operations {
   replayExchange: { arg: ReplayRequest; result: { exchangeId: string } };
   /** The latest rate-limit headers per upstream credential, most recent first. */
   getRateLimits: { arg: void; result: { items: RateLimitEntry[] } };
+  /** What is new in one turn; with `prefix`, also what changed in its prefix against its parent. Null when unknown. */
+  getTurn: { arg: { exchangeId: string; prefix?: boolean }; result: TurnContent | null };
 }
 
 export type OperationName = keyof Operations;
@@ -135,6 +138,7 @@ export const HTTP_ROUTES: { [K in OperationName]: { method: 'GET' | 'POST' | 'DE
   getSession: { method: 'POST', path: '/api/sessions/get' },
   replayExchange: { method: 'POST', path: '/api/history/replay' },
   getRateLimits: { method: 'GET', path: '/api/ratelimits' },
+  getTurn: { method: 'POST', path: '/api/sessions/turn' },
 };
 
 export const EVENTS_PATH = '/api/events';

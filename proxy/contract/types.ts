@@ -174,11 +174,46 @@ export interface SessionTurn {
   status: number | null;
   usage: Usage | null;
   cost: number | null;
+  ttfbMs: number | null;
+  durationMs: number | null;
 }
 
 export interface SessionDetail extends SessionSummary {
   /** In the order they started. */
   turnList: SessionTurn[];
+}
+
+/** What is new in one turn (getTurn): its new messages and its answer, never the whole body. */
+export interface TurnContent {
+  exchangeId: string;
+  /** The session it belongs to (a SessionSummary id), so any view can link an exchange to its session; null before it is placed. */
+  sessionId: string | null;
+  /** Index in the request of `messages[0]` (TurnDelta.fromMessage). */
+  fromMessage: number;
+  /** The new messages as sent, each its exact stored JSON text. */
+  messages: string[];
+  /** The assistant's message: the assembled stream, else the JSON response body; null when none was stored. */
+  answer: string | null;
+  /** Asked with `prefix: true` and the turn has a parent: what differs in the cached prefix. */
+  prefix?: PrefixDiff | null;
+}
+
+/** The parts of a turn's prompt prefix (tools, system, the parent's messages, the other
+ * fields) that differ from its parent's, as forwarded upstream: the exact stored bytes. */
+export interface PrefixDiff {
+  parentId: string;
+  sections: PrefixSection[];
+}
+
+export interface PrefixSection {
+  /** 'tools', 'system', 'message N' (1-based) or 'fields' (everything outside the parts, parts shown as <kind>). */
+  name: string;
+  /** null: absent on that side. */
+  parent: string | null;
+  turn: string | null;
+  /** A message whose bytes differ only where the prompt cache does not look (cache_control
+   * markers, a string for a single text block), as Claude Code re-sends its last prompt. */
+  cacheNeutral: boolean;
 }
 
 /** Progress of converting schema-1 rows to parts, reported while it runs and once at the end;

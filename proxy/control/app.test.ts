@@ -73,11 +73,13 @@ describe('control server: operations', () => {
     expect(list.json).toEqual({ op: 'listSessions', arg: query });
     const get = await request('/api/sessions/get', { method: 'POST', headers: auth({ 'content-type': 'application/json' }), body: JSON.stringify({ id: 'h:s' }) });
     expect(get.status).toBe(200);
-    expect(api.calls).toEqual([{ op: 'listSessions', arg: query }, { op: 'getSession', arg: { id: 'h:s' } }]);
+    const turn = await request('/api/sessions/turn', { method: 'POST', headers: auth({ 'content-type': 'application/json' }), body: JSON.stringify({ exchangeId: 'x1', prefix: true }) });
+    expect(turn.status).toBe(200);
+    expect(api.calls).toEqual([{ op: 'listSessions', arg: query }, { op: 'getSession', arg: { id: 'h:s' } }, { op: 'getTurn', arg: { exchangeId: 'x1', prefix: true } }]);
     expect((await request('/api/sessions/get', { method: 'GET', headers: auth() })).status).toBe(405);
     const anonymous = await request('/api/sessions/query', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(anonymous.status).toBe(401);
-    expect(api.calls).toHaveLength(2);
+    expect(api.calls).toHaveLength(3);
   });
 
   it('passes an empty body as no argument', async () => {

@@ -142,6 +142,17 @@ describe('control API over a real host', () => {
     expect([bad.status, bad.json.error.code]).toEqual([400, 'INVALID_ARGUMENT']);
     const noId = await call('getSession', {});
     expect([noId.status, noId.json.error.code]).toEqual([400, 'INVALID_ARGUMENT']);
+
+    expect(HTTP_ROUTES.getTurn).toEqual({ method: 'POST', path: '/api/sessions/turn' });
+    const delta = await call('getTurn', { exchangeId: turns[1].exchangeId, prefix: true });
+    expect(delta.status).toBe(200);
+    expect(delta.json).toMatchObject({ sessionId: session.id, fromMessage: 1 });
+    expect(delta.json.messages.map((m: string) => JSON.parse(m))).toEqual([{ role: 'assistant', content: answer.content }, { role: 'user', content: 'Now the tests' }]);
+    expect(JSON.parse(delta.json.answer).content).toEqual(expect.any(Array));
+    expect(delta.json.prefix.parentId).toBe(turns[0].exchangeId);
+    const badTurn = await call('getTurn', { exchangeId: turns[1].exchangeId, prefix: 'yes' });
+    expect([badTurn.status, badTurn.json.error.code]).toEqual([400, 'INVALID_ARGUMENT']);
+    expect((await call('getTurn', { exchangeId: 'nope' })).text).toBe('null');
   });
 
   it('answers a bad patch with 400 and the field, and a bad query with 400', async () => {

@@ -20,6 +20,8 @@ import type { Change, QueuedRecord } from './protocol.js';
 import { HistoryReader } from './reader.js';
 import { ensureDataDir, historyFile, openReadDatabase, type Db } from './schema.js';
 import { SessionReader } from './session-reader.js';
+import { TurnReader } from './turn-reader.js';
+import type { TurnContent } from '../contract/types.js';
 import type { MigrationStatus, SessionDetail, SessionPage, SessionQuery } from './session-types.js';
 import { WriterClient } from './writer-client.js';
 
@@ -60,6 +62,8 @@ export interface History {
   listSessions(query: SessionQuery): Promise<SessionPage>;
   /** One session with its turns in order; null when unknown. */
   getSession(id: string): Promise<SessionDetail | null>;
+  /** What one turn added and its answer; with `prefix`, its prefix's changes against its parent. Null when unknown. */
+  getTurn(exchangeId: string, options?: { prefix?: boolean }): Promise<TurnContent | null>;
   /** Where the conversion of schema-1 rows stands ('done' when there was nothing to convert). */
   migrationStatus(): MigrationStatus;
   /** Flushes, stops the writer and closes both connections; idempotent. */
@@ -73,6 +77,7 @@ export class SqliteHistory implements History {
   readonly #db: Db;
   readonly #reader: HistoryReader;
   readonly #sessions: SessionReader;
+  readonly #turns: TurnReader;
   #closed = false;
   #closePromise: Promise<void> | null = null;
 
@@ -82,6 +87,7 @@ export class SqliteHistory implements History {
     this.#db = db;
     this.#reader = new HistoryReader(db);
     this.#sessions = new SessionReader(db);
+    this.#turns = new TurnReader(db);
   }
 
   add(record: QueuedRecord): void {
@@ -102,6 +108,10 @@ export class SqliteHistory implements History {
 
   getSession(id: string): Promise<SessionDetail | null> {
     return this.#read(() => this.#sessions.get(id));
+  }
+
+  getTurn(exchangeId: string, options: { prefix?: boolean } = {}): Promise<TurnContent | null> {
+    return this.#read(() => this.#turns.get(exchangeId, options));
   }
 
   migrationStatus(): MigrationStatus {

@@ -45,6 +45,8 @@ interface TurnRow {
   usage_cache_read: number | null;
   usage_cache_creation: number | null;
   cost: number | null;
+  ttfb_ms: number | null;
+  duration_ms: number | null;
 }
 
 function encodeCursor(lastAt: number, id: number): string {
@@ -131,6 +133,8 @@ function turn(r: TurnRow): SessionTurn {
       ? { input: r.usage_input ?? 0, output: r.usage_output ?? 0, cacheRead: r.usage_cache_read ?? 0, cacheCreation: r.usage_cache_creation ?? 0 }
       : null,
     cost: r.cost,
+    ttfbMs: r.ttfb_ms,
+    durationMs: r.duration_ms,
   };
 }
 
@@ -147,7 +151,7 @@ export class SessionReader {
     this.#turns = db.prepare<[number], TurnRow>(`
       SELECT e.id, e.started_at, e.thread, p.id AS parent_id, s.id AS spawner_id, e.delta_from, e.message_count,
              e.system_changed, e.tools_changed, e.model, e.status, e.usage_input, e.usage_output,
-             e.usage_cache_read, e.usage_cache_creation, e.cost
+             e.usage_cache_read, e.usage_cache_creation, e.cost, e.ttfb_ms, e.duration_ms
         FROM exchanges e
         LEFT JOIN exchanges p ON p.seq = e.parent_seq
         LEFT JOIN exchanges s ON s.seq = e.spawned_by

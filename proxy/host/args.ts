@@ -130,3 +130,10 @@ export function parseReplayArg(arg: unknown): ReplayRequest {
   }
   return { id, body, modifier };
 }
+
+export function parseTurnArg(arg: unknown): { exchangeId: string; prefix: boolean } {
+  if (!isRecord(arg)) throw new HostError('turn: must be an object');
+  const { id } = parseIdArg({ id: arg.exchangeId });
+  if (arg.prefix !== undefined && arg.prefix !== null && typeof arg.prefix !== 'boolean') throw new HostError('prefix: must be true or false');
+  return { exchangeId: id, prefix: arg.prefix === true };
+}

@@ -31,6 +31,7 @@ function memoryHistory(records: ExchangeRecord[]): History & { reads: string[] }
     setRetention: () => undefined,
     listSessions: unused,
     getSession: unused,
+    getTurn: unused,
     migrationStatus: () => ({ state: 'idle', rowsDone: 0, rowsTotal: 0, bytesFreed: 0 }),
     close: async () => undefined,
   };

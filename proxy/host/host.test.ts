@@ -203,6 +203,14 @@ describe('host with a real proxy', () => {
     await expect(host.api.listSessions({ limit: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(host.api.listSessions({ sort: 'asc' } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(host.api.getSession({ id: '' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+
+    const second = detail!.turnList[1]!;
+    const turn = await host.api.getTurn({ exchangeId: second.exchangeId });
+    expect(turn).toMatchObject({ exchangeId: second.exchangeId, fromMessage: second.delta.fromMessage });
+    expect(turn!.messages.map((m) => JSON.parse(m))).toEqual([{ role: 'user', content: 'second question' }]);
+    expect(turn!.prefix).toBeUndefined();
+    expect(await host.api.getTurn({ exchangeId: 'unknown' })).toBeNull();
+    await expect(host.api.getTurn({} as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
   it('never returns the stored key, even when a prompt contains it', async () => {

@@ -17,7 +17,7 @@ import {
 import type { ProxyConfig } from '../config.js';
 import { toDetail } from '../contract/detail.js';
 import { createProxy, type Proxy, type ProxyDeps } from '../index.js';
-import { parseBodyArg, parseEntryArg, parseHistoryQuery, parseIdArg, parseReplayArg, parseSessionQuery, parseStatsArg } from './args.js';
+import { parseBodyArg, parseEntryArg, parseHistoryQuery, parseIdArg, parseReplayArg, parseSessionQuery, parseStatsArg, parseTurnArg } from './args.js';
 import { replayExchange } from './replay.js';
 import { createEventBatcher, type BatcherOptions } from './event-batcher.js';
 import { scrubDeep } from './scrub.js';
@@ -139,6 +139,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
     getSession: async (arg) => proxy.history.getSession(parseIdArg(arg).id),
     replayExchange: async (arg) => replayExchange(proxy, parseReplayArg(arg)),
     getRateLimits: async () => ({ items: proxy.rateLimits() }),
+    getTurn: async (arg) => {
+      const { exchangeId, prefix } = parseTurnArg(arg);
+      return proxy.history.getTurn(exchangeId, { prefix });
+    },
   };
 
   const api = { subscribe: (listener: (events: ContractEvent[]) => void) => batcher.subscribe(listener) } as HostApi;

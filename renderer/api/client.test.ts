@@ -74,10 +74,12 @@ describe('HTTP transport', () => {
     await expect(api.listSessions({ limit: 20, model: 'claude' })).resolves.toEqual({ items: [], nextCursor: null });
     await expect(api.getSession({ id: 'h:s' })).resolves.toEqual(session);
     await api.listHistory({ session: 'h:s' });
+    await api.getTurn({ exchangeId: 'x1', prefix: true });
     expect(calls.map((c) => [c.init.method, c.url, c.init.body])).toEqual([
       ['POST', '/api/sessions/query', '{"limit":20,"model":"claude"}'],
       ['POST', '/api/sessions/get', '{"id":"h:s"}'],
       ['POST', '/api/history/query', '{"session":"h:s"}'],
+      ['POST', '/api/sessions/turn', '{"exchangeId":"x1","prefix":true}'],
     ]);
   });
 
@@ -188,6 +190,8 @@ describe('Electron bridge', () => {
     expect(bridge.listSessions).toHaveBeenCalledWith({ text: 'tests' });
     await expect(api.getSession({ id: 'h:s' })).resolves.toEqual({ op: 'getSession' });
     expect(bridge.getSession).toHaveBeenCalledWith({ id: 'h:s' });
+    await expect(api.getTurn({ exchangeId: 'x1' })).resolves.toEqual({ op: 'getTurn' });
+    expect(bridge.getTurn).toHaveBeenCalledWith({ exchangeId: 'x1' });
   });
 
   it('turns IPC errors into ApiError, recovering a leading code', async () => {

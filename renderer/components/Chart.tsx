@@ -18,6 +18,17 @@ export interface ChartProps {
   format: (value: number) => string;
   height?: number;
   testId?: string;
+  /** What x is; by default days (x in epoch seconds). */
+  xAxis?: XAxis;
+}
+
+export interface XAxis {
+  label: string;
+  time: boolean;
+  /** Axis ticks. */
+  tick: (x: number) => string;
+  /** The table's row headers. */
+  row: (x: number) => string;
 }
 
 /** uPlot touches matchMedia and canvas when loaded, so it is loaded only where both exist. */
@@ -34,13 +45,18 @@ function cssVar(el: Element, name: string, fallback: string): string {
   return getComputedStyle(el).getPropertyValue(name).trim() || fallback;
 }
 
-const dayLabel = (seconds: number) => new Date(seconds * 1000).toISOString().slice(5, 10);
+const DAYS: XAxis = {
+  label: 'Day',
+  time: true,
+  tick: (seconds) => new Date(seconds * 1000).toISOString().slice(5, 10),
+  row: (seconds) => new Date(seconds * 1000).toISOString().slice(0, 10),
+};
 
 /**
  * A uPlot chart with its numbers also in a table for screen readers (and for any
  * environment without canvas). Rebuilt when data or the colour scheme changes.
  */
-export function Chart({ title, x, series, kind, format, height = 220, testId }: ChartProps) {
+export function Chart({ title, x, series, kind, format, height = 220, testId, xAxis = DAYS }: ChartProps) {
   const host = useRef<HTMLDivElement>(null);
   const [scheme, setScheme] = useState(0);
   const [drawable] = useState(canDraw);
@@ -71,13 +87,13 @@ export function Chart({ title, x, series, kind, format, height = 220, testId }: 
         // Values appear on hover in a browser; a static legend keeps the card calm.
         legend: { show: true, live: false },
         cursor: { points: { size: 6 } },
-        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+        scales: { x: { time: xAxis.time }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
         axes: [
-          { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, values: (_u, splits) => splits.map(dayLabel) },
+          { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, values: (_u, splits) => splits.map(xAxis.tick) },
           { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 64, values: (_u, splits) => splits.map(format) },
         ],
         series: [
-          { label: 'Day' },
+          { label: xAxis.label },
           ...series.map((s) => {
             const color = cssVar(el, s.colorVar, '#888');
             return {
@@ -104,7 +120,7 @@ export function Chart({ title, x, series, kind, format, height = 220, testId }: 
       observer?.disconnect();
       plot?.destroy();
     };
-  }, [drawable, x, series, kind, format, height, scheme]);
+  }, [drawable, x, series, kind, format, height, scheme, xAxis]);
 
   return (
     <figure className="chart" data-testid={testId}>
@@ -114,7 +130,7 @@ export function Chart({ title, x, series, kind, format, height = 220, testId }: 
         <caption>{title}</caption>
         <thead>
           <tr>
-            <th scope="col">Day</th>
+            <th scope="col">{xAxis.label}</th>
             {series.map((s) => (
               <th scope="col" key={s.label}>
                 {s.label}
@@ -125,7 +141,7 @@ export function Chart({ title, x, series, kind, format, height = 220, testId }: 
         <tbody>
           {x.map((t, i) => (
             <tr key={t}>
-              <th scope="row">{new Date(t * 1000).toISOString().slice(0, 10)}</th>
+              <th scope="row">{xAxis.row(t)}</th>
               {series.map((s) => (
                 <td key={s.label}>{format(s.values[i] ?? 0)}</td>
               ))}

@@ -120,7 +120,7 @@ function openAiToolCalls(message: Json): Block[] {
   });
 }
 
-function toMessage(raw: unknown): MessageView {
+export function toMessage(raw: unknown): MessageView {
   if (!isObject(raw)) return { role: 'unknown', blocks: [toBlock(raw)] };
   const role = str(raw.role) ?? 'unknown';
   if (role === 'tool') {

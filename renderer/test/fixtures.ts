@@ -2,7 +2,7 @@
 import { vi } from 'vitest';
 import { applyModifier } from '../../proxy/modifier/modifier.js';
 import { BODY_FIELDS, type AddendumApi, type BodyField, type ContractEvent, type ExchangeDetail, type PublicSettings, type SettingsPatch } from '../../proxy/contract/operations.js';
-import type { ExchangeRecord, ExchangeSummary, HistoryQuery, HistoryStats, ProxyStatus, RateLimitEntry, ReplayRequest } from '../../proxy/contract/types.js';
+import type { ExchangeRecord, ExchangeSummary, HistoryQuery, HistoryStats, ProxyStatus, RateLimitEntry, ReplayRequest, SessionDetail, SessionQuery, SessionTurn, TurnContent } from '../../proxy/contract/types.js';
 import { replayCredentials } from '../../proxy/contract/credentials.js';
 import { ApiError } from '../api/errors.js';
 
@@ -107,6 +107,9 @@ export interface FakeApi extends AddendumApi {
   keysReceived: string[];
   listeners: Set<(events: ContractEvent[]) => void>;
   rateLimits: RateLimitEntry[];
+  sessions: SessionDetail[];
+  /** getTurn's answers by exchange id; `prefix` is returned only when asked for. */
+  turns: Record<string, TurnContent>;
 }
 
 function statusClass(status: number | null): string {
@@ -115,7 +118,18 @@ function statusClass(status: number | null): string {
 }
 
 /** An in-memory host honouring the contract: cursor pages, filters, settings, stats. */
-export function createFakeApi(init: { records?: ExchangeRecord[]; settings?: Partial<PublicSettings>; status?: Partial<ProxyStatus>; stats?: HistoryStats; pageSize?: number; rateLimits?: RateLimitEntry[] } = {}): FakeApi {
+export function createFakeApi(
+  init: {
+    records?: ExchangeRecord[];
+    settings?: Partial<PublicSettings>;
+    status?: Partial<ProxyStatus>;
+    stats?: HistoryStats;
+    pageSize?: number;
+    sessions?: SessionDetail[];
+    turns?: Record<string, TurnContent>;
+    rateLimits?: RateLimitEntry[];
+  } = {},
+): FakeApi {
   const listeners = new Set<(events: ContractEvent[]) => void>();
   const fake: FakeApi = {
     records: [...(init.records ?? [])],
@@ -125,6 +139,8 @@ export function createFakeApi(init: { records?: ExchangeRecord[]; settings?: Par
     keysReceived: [],
     listeners,
     rateLimits: [...(init.rateLimits ?? [])],
+    sessions: [...(init.sessions ?? [])],
+    turns: { ...init.turns },
     emit: (events) => {
       for (const l of [...listeners]) l(events);
     },
@@ -158,6 +174,7 @@ export function createFakeApi(init: { records?: ExchangeRecord[]; settings?: Par
         .filter((r) => !q.statusClass || statusClass(r.status) === q.statusClass)
         .filter((r) => !q.path || r.path.startsWith(q.path))
         .filter((r) => !q.text || `${r.originalBody} ${r.assembled}`.includes(q.text))
+        .filter((r) => !q.session || fake.sessions.some((s) => s.id === q.session && s.turnList.some((t) => t.exchangeId === r.id)))
         .sort((a, b) => b.startedAt - a.startedAt || (a.id < b.id ? 1 : -1));
       const start = q.cursor ? Number(q.cursor) : 0;
       const size = q.limit ?? init.pageSize ?? 50;
@@ -180,8 +197,6 @@ export function createFakeApi(init: { records?: ExchangeRecord[]; settings?: Par
       return { deleted };
     }),
     getStats: vi.fn(async () => structuredClone(fake.stats)),
-    listSessions: vi.fn(async () => ({ items: [], nextCursor: null })),
-    getSession: vi.fn(async () => null),
     // Like the host: refused without credentials, else a new record linked to the original.
     replayExchange: vi.fn(async ({ id, body, modifier }: ReplayRequest) => {
       const original = fake.records.find((r) => r.id === id);
@@ -200,6 +215,22 @@ export function createFakeApi(init: { records?: ExchangeRecord[]; settings?: Par
       return { exchangeId: replay.id };
     }),
     getRateLimits: vi.fn(async () => ({ items: structuredClone(fake.rateLimits) })),
+    listSessions: vi.fn(async (q: SessionQuery) => {
+      const matching = fake.sessions
+        .filter((s) => !q.text || `${s.title} ${s.cwd}`.includes(q.text))
+        .sort((a, b) => b.lastAt - a.lastAt);
+      const start = q.cursor ? Number(q.cursor) : 0;
+      const size = q.limit ?? init.pageSize ?? 50;
+      const items = matching.slice(start, start + size).map(({ turnList, ...summary }) => (void turnList, summary));
+      return { items, nextCursor: start + size < matching.length ? String(start + size) : null };
+    }),
+    getSession: vi.fn(async ({ id }: { id: string }) => structuredClone(fake.sessions.find((s) => s.id === id) ?? null)),
+    getTurn: vi.fn(async ({ exchangeId, prefix }: { exchangeId: string; prefix?: boolean }) => {
+      const turn = fake.turns[exchangeId];
+      if (!turn) return null;
+      const { prefix: diff, ...rest } = structuredClone(turn);
+      return prefix ? { ...rest, prefix: diff ?? null } : rest;
+    }),
   };
   return fake;
 }
@@ -234,3 +265,44 @@ export const OAUTH_LIMITS: RateLimitEntry = {
     'anthropic-ratelimit-unified-representative-claim': 'five_hour',
   },
 };
+export function makeTurn(exchangeId: string, overrides: Partial<SessionTurn> = {}): SessionTurn {
+  return {
+    exchangeId,
+    startedAt: Date.parse('2026-03-10T12:00:00Z'),
+    thread: '',
+    parentId: null,
+    spawnedBy: null,
+    delta: { fromMessage: 0, messageCount: 1, systemChanged: false, toolsChanged: false },
+    model: 'claude-sonnet-4-5-20250929',
+    status: 200,
+    usage: { input: 20, output: 30, cacheRead: 0, cacheCreation: 1000 },
+    cost: 0.0042,
+    ttfbMs: 180,
+    durationMs: 1234,
+    ...overrides,
+  };
+}
+
+export function makeSession(id: string, turnList: SessionTurn[], overrides: Partial<SessionDetail> = {}): SessionDetail {
+  const sum = (f: (t: SessionTurn) => number) => turnList.reduce((n, t) => n + f(t), 0);
+  return {
+    id,
+    client: 'claude-cli/2.1.197',
+    models: [...new Set(turnList.map((t) => t.model).filter((m): m is string => !!m))],
+    firstAt: turnList[0]?.startedAt ?? 0,
+    lastAt: turnList.at(-1)?.startedAt ?? 0,
+    turns: turnList.length,
+    errors: turnList.filter((t) => t.status !== 200).length,
+    tokens: {
+      input: sum((t) => t.usage?.input ?? 0),
+      output: sum((t) => t.usage?.output ?? 0),
+      cacheRead: sum((t) => t.usage?.cacheRead ?? 0),
+      cacheWrite: sum((t) => t.usage?.cacheCreation ?? 0),
+    },
+    cost: sum((t) => t.cost ?? 0),
+    title: 'Explain what a proxy is in one line.',
+    cwd: '/home/dev/project',
+    turnList,
+    ...overrides,
+  };
+}

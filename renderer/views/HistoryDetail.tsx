@@ -8,6 +8,7 @@ import { CopyButton } from '../components/CopyButton.js';
 import { DiffView } from '../components/DiffView.js';
 import { BodyGate, SIZE_GATE_BYTES } from '../components/SizeGate.js';
 import { ErrorNotice, Loading, Empty } from '../components/States.js';
+import { useNavigation } from '../components/Navigation.js';
 import { panelId, Segmented, tabId, Tabs } from '../components/Tabs.js';
 import { useLazyBodies, type LazyBodies } from '../hooks/useLazyBodies.js';
 import { useResource } from '../hooks/useResource.js';
@@ -21,8 +22,8 @@ import { ExchangeLink, ReplayCompare } from './ReplayCompare.js';
 import { ReplayDialog } from './ReplayDialog.js';
 
 /**
- * Where the detail links to. Each falls back to a hash route when its host passes no
- * handler: `#/history/<exchange id>` and `#/sessions/<session id>/<exchange id>`.
+ * Where the detail links to. Without a handler from its host, the dashboard's navigation
+ * (components/Navigation.tsx) is followed; the links' hrefs only name the target.
  */
 export interface DetailLinks {
   onOpenExchange?: ((id: string) => void) | undefined;
@@ -40,8 +41,13 @@ const TABS: Array<{ id: DetailTab; label: string }> = [
 
 const COMPARE_TAB = { id: 'compare' as const, label: 'Compare with original' };
 
-export function HistoryDetail({ id, onDeleted, ...links }: { id: string; onDeleted: () => void } & DetailLinks) {
+export function HistoryDetail({ id, onDeleted, ...given }: { id: string; onDeleted: () => void } & DetailLinks) {
   const api = useApi();
+  const nav = useNavigation();
+  const links: DetailLinks = {
+    onOpenExchange: given.onOpenExchange ?? (nav ? (exchangeId) => nav.openHistory({ exchangeId }) : undefined),
+    onOpenSession: given.onOpenSession ?? (nav ? (sessionId, exchangeId) => nav.openSession(sessionId, exchangeId) : undefined),
+  };
   // Large bodies stay on the host until the reader presses Load (see BodyGate).
   const entry = useResource(() => api.getHistoryEntry({ id, maxBodyBytes: SIZE_GATE_BYTES }), [api, id]);
 

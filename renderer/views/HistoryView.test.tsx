@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import '../test/dom.js';
 import { installClipboard } from '../test/dom.js';
 import { ApiProvider } from '../api/context.js';
-import { createFakeApi, makeRecord, SECRET_KEY, type FakeApi } from '../test/fixtures.js';
+import { createFakeApi, makeRecord, makeSession, makeTurn, SECRET_KEY, type FakeApi } from '../test/fixtures.js';
 import { HistoryView } from './HistoryView.js';
 
 function records(n: number) {
@@ -13,15 +13,16 @@ function records(n: number) {
   );
 }
 
-function Harness({ initial = null }: { initial?: string | null }) {
+function Harness({ initial = null, session: initialSession = null }: { initial?: string | null; session?: string | null }) {
   const [selected, setSelected] = useState<string | null>(initial);
-  return <HistoryView selectedId={selected} onSelect={setSelected} />;
+  const [session, setSession] = useState<string | null>(initialSession);
+  return <HistoryView selectedId={selected} onSelect={setSelected} session={session} onClearSession={() => setSession(null)} />;
 }
 
-function renderHistory(api: FakeApi, initial: string | null = null) {
+function renderHistory(api: FakeApi, initial: string | null = null, session: string | null = null) {
   return render(
     <ApiProvider api={api}>
-      <Harness initial={initial} />
+      <Harness initial={initial} session={session} />
     </ApiProvider>,
   );
 }
@@ -137,8 +138,20 @@ describe('HistoryView', () => {
     fireEvent.change(screen.getByLabelText('Model'), { target: { value: 'claude-sonnet-4-5-20250929' } });
     fireEvent.change(screen.getByLabelText('Search'), { target: { value: 'haiku' } });
     await waitFor(() =>
-      expect(api.listHistory).toHaveBeenLastCalledWith({ model: 'claude-sonnet-4-5-20250929', statusClass: null, path: '/v1/messages/count', text: 'haiku', cursor: null, limit: 100 }),
+      expect(api.listHistory).toHaveBeenLastCalledWith({ model: 'claude-sonnet-4-5-20250929', statusClass: null, path: '/v1/messages/count', text: 'haiku', session: null, cursor: null, limit: 100 }),
     );
+  });
+
+  it('keeps to one session when given one, shows that filter and clears it', async () => {
+    const api = createFakeApi({ records: records(3), sessions: [makeSession('h:run-1', [makeTurn('id-0001')])] });
+    renderHistory(api, 'id-0001', 'h:run-1');
+    await waitFor(() => expect(screen.getAllByTestId('history-row').map((r) => r.getAttribute('data-id'))).toEqual(['id-0001']));
+    expect(api.listHistory).toHaveBeenLastCalledWith(expect.objectContaining({ session: 'h:run-1' }));
+    expect(screen.getByRole('status', { name: 'Session filter' }).textContent).toContain('h:run-1');
+    expect(screen.getAllByTestId('history-row')[0]!.getAttribute('aria-selected')).toBe('true');
+    fireEvent.click(screen.getByRole('button', { name: 'Clear session filter' }));
+    await waitFor(() => expect(screen.getAllByTestId('history-row')).toHaveLength(3));
+    expect(screen.queryByRole('status', { name: 'Session filter' })).toBeNull();
   });
 
   it('adds new exchanges at the top and drops deleted ones', async () => {

@@ -4,12 +4,13 @@ import type { ExchangeSummary, StatusClass } from '../../proxy/contract/types.js
 import { useApi, useEvents } from '../api/context.js';
 import { errorMessage } from '../api/errors.js';
 import { Empty, ErrorNotice, Loading } from '../components/States.js';
+import { useDebounced } from '../hooks/useDebounced.js';
+import { usePagedList } from '../hooks/usePagedList.js';
 import { useRovingList } from '../hooks/useRovingList.js';
 import { downloadText } from '../lib/browser.js';
 import { estimateCost } from '../lib/cost.js';
 import { formatDateTime, formatDuration, formatRelative, formatTokens, formatUsd, statusTone } from '../lib/format.js';
 import { exportFileName, exportJsonl, ExportAbortedError, type HistoryFilter } from '../lib/jsonl.js';
-import { throttle } from '../lib/throttle.js';
 import { HistoryDetail } from './HistoryDetail.js';
 
 const PAGE_SIZE = 100;
@@ -30,31 +31,9 @@ interface FilterForm {
   search: string;
 }
 
-export function toQuery(form: FilterForm): HistoryFilter {
+export function toQuery(form: FilterForm, session: string | null = null): HistoryFilter {
   const clean = (s: string) => (s.trim() === '' ? null : s.trim());
-  return { model: clean(form.model), statusClass: form.status === '' ? null : form.status, path: clean(form.path), text: clean(form.search) };
-}
-
-/** Typing in a text filter waits for a pause before querying. */
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  // Keyed by content, not identity: callers pass a fresh object each render, and replacing the
-  // state with an equal copy would reload the first page after every render.
-  const key = JSON.stringify(value);
-  const latest = useRef(value);
-  latest.current = value;
-  useEffect(() => {
-    const t = setTimeout(() => setDebounced((prev) => (JSON.stringify(prev) === key ? prev : latest.current)), ms);
-    return () => clearTimeout(t);
-  }, [key, ms]);
-  return debounced;
-}
-
-interface ListState {
-  items: ExchangeSummary[];
-  nextCursor: string | null;
-  loading: boolean;
-  error: unknown;
+  return { model: clean(form.model), statusClass: form.status === '' ? null : form.status, path: clean(form.path), text: clean(form.search), session };
 }
 
 const HistoryRow = memo(function HistoryRow(props: {
@@ -103,63 +82,29 @@ const HistoryRow = memo(function HistoryRow(props: {
   );
 });
 
-export function HistoryView({ selectedId, onSelect, active = true }: { selectedId: string | null; onSelect: (id: string | null) => void; active?: boolean }) {
+export function HistoryView({
+  selectedId,
+  onSelect,
+  active = true,
+  session = null,
+  onClearSession,
+}: {
+  selectedId: string | null;
+  onSelect: (id: string | null) => void;
+  active?: boolean;
+  /** Only this session's exchanges (a SessionSummary id), shown in the filters with a way to clear it. */
+  session?: string | null;
+  onClearSession?: () => void;
+}) {
   const api = useApi();
   const [form, setForm] = useState<FilterForm>({ model: '', status: '', path: '', search: '' });
   const debouncedText = useDebounced({ model: form.model, path: form.path, search: form.search }, 300);
-  const query = useMemo(() => toQuery({ ...debouncedText, status: form.status }), [debouncedText, form.status]);
-  const [list, setList] = useState<ListState>({ items: [], nextCursor: null, loading: true, error: null });
-  const generation = useRef(0);
+  const query = useMemo(() => toQuery({ ...debouncedText, status: form.status }, session), [debouncedText, form.status, session]);
   const [now, setNow] = useState(() => Date.now());
-
-  const loadFirst = useCallback(() => {
-    const gen = ++generation.current;
-    setList((l) => ({ ...l, loading: true, error: null }));
-    api.listHistory({ ...query, cursor: null, limit: PAGE_SIZE }).then(
-      (page) => gen === generation.current && setList({ items: page.items, nextCursor: page.nextCursor, loading: false, error: null }),
-      (err: unknown) => gen === generation.current && setList((l) => ({ ...l, loading: false, error: err })),
-    );
-  }, [api, query]);
-
-  useEffect(loadFirst, [loadFirst]);
-
-  const loadMore = useCallback(() => {
-    if (list.loading || list.nextCursor === null || list.error) return;
-    const gen = generation.current;
-    setList((l) => ({ ...l, loading: true }));
-    api.listHistory({ ...query, cursor: list.nextCursor, limit: PAGE_SIZE }).then(
-      (page) =>
-        gen === generation.current &&
-        setList((l) => {
-          const seen = new Set(l.items.map((i) => i.id));
-          return { items: [...l.items, ...page.items.filter((i) => !seen.has(i.id))], nextCursor: page.nextCursor, loading: false, error: null };
-        }),
-      (err: unknown) => gen === generation.current && setList((l) => ({ ...l, loading: false, error: err })),
-    );
-  }, [api, query, list.loading, list.nextCursor, list.error]);
-
+  const fetchPage = useCallback((cursor: string | null) => api.listHistory({ ...query, cursor, limit: PAGE_SIZE }), [api, query]);
   // New rows are merged in at the top without losing the reader's scroll or loaded pages.
-  const refreshHead = useMemo(
-    () =>
-      throttle(() => {
-        const gen = generation.current;
-        api.listHistory({ ...query, cursor: null, limit: PAGE_SIZE }).then(
-          (page) => {
-            if (gen !== generation.current) return;
-            setNow(Date.now());
-            setList((l) => {
-              const seen = new Set(l.items.map((i) => i.id));
-              const fresh = page.items.filter((i) => !seen.has(i.id));
-              if (fresh.length === 0) return l;
-              return { ...l, items: [...fresh, ...l.items] };
-            });
-          },
-          () => {},
-        );
-      }, 300),
-    [api, query],
-  );
-  useEffect(() => () => refreshHead.cancel(), [refreshHead]);
+  const { list, setList, loadFirst, loadMore, refreshHead, refreshedAt } = usePagedList(fetchPage, 'prepend', 300);
+  const shownNow = Math.max(now, refreshedAt);
 
   useEvents((events) => {
     for (const e of events) {
@@ -241,6 +186,18 @@ export function HistoryView({ selectedId, onSelect, active = true }: { selectedI
             <span>Search</span>
             <input type="search" value={form.search} onChange={(e) => setForm({ ...form, search: e.target.value })} placeholder="text in bodies" />
           </label>
+          {session ? (
+            <div className="filter-chip" role="status" aria-label="Session filter">
+              <span>
+                Session <code>{session}</code>
+              </span>
+              {onClearSession ? (
+                <button type="button" className="ghost" onClick={onClearSession}>
+                  Clear session filter
+                </button>
+              ) : null}
+            </div>
+          ) : null}
         </form>
         <div className="list-toolbar">
           <span className="toolbar-note">
@@ -254,7 +211,7 @@ export function HistoryView({ selectedId, onSelect, active = true }: { selectedI
           ) : list.items.length === 0 ? (
             list.loading ? (
               <Loading label="Loading history…" />
-            ) : query.model || query.path || query.statusClass || query.text ? (
+            ) : query.model || query.path || query.statusClass || query.text || query.session ? (
               <Empty title="No exchange matches these filters" />
             ) : (
               <Empty title="No history yet">
@@ -273,7 +230,7 @@ export function HistoryView({ selectedId, onSelect, active = true }: { selectedI
                     top={v.start}
                     selected={item.id === selectedId}
                     tabbable={v.index === roving.active}
-                    now={now}
+                    now={shownNow}
                     onSelect={onSelect}
                     onFocusRow={roving.setActive}
                   />

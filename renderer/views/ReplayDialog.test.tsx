@@ -2,7 +2,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import { describe, expect, it } from 'vitest';
 import '../test/dom.js';
 import { ApiProvider } from '../api/context.js';
-import { createFakeApi, makeRecord, type FakeApi } from '../test/fixtures.js';
+import { createFakeApi, makeRecord, makeSession, makeTurn, type FakeApi } from '../test/fixtures.js';
 import { HistoryDetail } from './HistoryDetail.js';
 
 const KEY = { apiKey: { set: true, last4: 'abcd' } };
@@ -89,11 +89,7 @@ describe('the detail\'s links', () => {
     const original = makeRecord('orig', { session: 'h:s1' });
     const replay = makeRecord('again', { replayOf: 'orig', session: 'h:s1', startedAt: original.startedAt + 1000 });
     const api = createFakeApi({ records: [original, replay] });
-    api.getSession = async () => ({
-      id: 'h:s1', client: 'claude-cli/2.1.197', models: [], firstAt: 0, lastAt: 0, turns: 2, errors: 0,
-      tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, cost: null, title: 'Write a haiku', cwd: null,
-      turnList: ['orig', 'again'].map((exchangeId) => ({ exchangeId, startedAt: 0, thread: '', parentId: null, spawnedBy: null, delta: { fromMessage: 0, messageCount: 1, systemChanged: false, toolsChanged: false }, model: null, status: 200, usage: null, cost: null })),
-    });
+    api.sessions.push(makeSession('h:s1', [makeTurn('orig'), makeTurn('again')], { title: 'Write a haiku', cwd: null }));
     const opened: Array<[string, string]> = [];
     render(
       <ApiProvider api={api}>
