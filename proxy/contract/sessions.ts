@@ -1,5 +1,5 @@
 /** The contract's sessions and turns (listSessions, getSession, getTurn). Types only. */
-import type { Usage, HistoryQuery } from './types.js';
+import type { Usage } from './types.js';
 
 export interface SessionQuery {
   /** Opaque cursor from a previous page's `nextCursor`. */
