@@ -1,12 +1,12 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ExchangeSummary, StatusClass } from '../../proxy/contract/types.js';
 import { useApi, useEvents } from '../api/context.js';
 import { errorMessage } from '../api/errors.js';
-import { Empty, ErrorNotice, Loading } from '../components/States.js';
+import { ListDetail } from '../components/ListDetail.js';
+import { VirtualList, type ListTexts } from '../components/VirtualList.js';
+import { useClock } from '../hooks/useClock.js';
 import { useDebounced } from '../hooks/useDebounced.js';
 import { usePagedList } from '../hooks/usePagedList.js';
-import { useRovingList } from '../hooks/useRovingList.js';
 import { downloadText } from '../lib/browser.js';
 import { estimateCost } from '../lib/cost.js';
 import { formatDateTime, formatDuration, formatRelative, formatTokens, formatUsd, statusTone } from '../lib/format.js';
@@ -15,6 +15,13 @@ import { HistoryDetail } from './HistoryDetail.js';
 
 const PAGE_SIZE = 100;
 const ROW_HEIGHT = 58;
+const HISTORY_TEXTS: ListTexts = {
+  error: 'Cannot load the history',
+  loading: 'Loading history…',
+  noMatch: 'No exchange matches these filters',
+  none: 'No history yet',
+  noneHint: 'Every request that goes through the proxy is recorded here.',
+};
 const STATUS_OPTIONS: Array<{ value: '' | StatusClass; label: string }> = [
   { value: '', label: 'Any' },
   { value: '2xx', label: '2xx success' },
@@ -100,7 +107,7 @@ export function HistoryView({
   const [form, setForm] = useState<FilterForm>({ model: '', status: '', path: '', search: '' });
   const debouncedText = useDebounced({ model: form.model, path: form.path, search: form.search }, 300);
   const query = useMemo(() => toQuery({ ...debouncedText, status: form.status }, session), [debouncedText, form.status, session]);
-  const [now, setNow] = useState(() => Date.now());
+  const now = useClock(active);
   const fetchPage = useCallback((cursor: string | null) => api.listHistory({ ...query, cursor, limit: PAGE_SIZE }), [api, query]);
   // New rows are merged in at the top without losing the reader's scroll or loaded pages.
   const { list, setList, loadFirst, loadMore, refreshHead, refreshedAt } = usePagedList(fetchPage, 'prepend', 300);
@@ -122,129 +129,12 @@ export function HistoryView({
     }
   });
 
-  useEffect(() => {
-    if (!active) return undefined;
-    setNow(Date.now());
-    const t = setInterval(() => setNow(Date.now()), 30_000);
-    return () => clearInterval(t);
-  }, [active]);
-
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: list.items.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 8,
-    getItemKey: (i) => list.items[i]?.id ?? i,
-  });
-  const virtualItems = virtualizer.getVirtualItems();
-  const lastVisible = virtualItems.at(-1)?.index ?? -1;
-  useEffect(() => {
-    if (lastVisible >= list.items.length - 10) loadMore();
-  }, [lastVisible, list.items.length, loadMore]);
-
-  const roving = useRovingList({
-    count: list.items.length,
-    container: scrollRef,
-    scroller: virtualizer,
-    onActivate: (i) => {
-      const item = list.items[i];
-      if (item) onSelect(item.id);
-    },
-  });
-
   const models = useMemo(() => [...new Set(list.items.map((i) => i.model).filter((m): m is string => !!m))].sort(), [list.items]);
 
   return (
-    <div className="view history-view">
-      <div className="history-list-pane">
-        <form className="filters" role="search" aria-label="History filters" onSubmit={(e) => e.preventDefault()}>
-          <label className="field">
-            <span>Model</span>
-            <input value={form.model} list="history-models" onChange={(e) => setForm({ ...form, model: e.target.value })} placeholder="any" spellCheck={false} />
-            <datalist id="history-models">
-              {models.map((m) => (
-                <option key={m} value={m} />
-              ))}
-            </datalist>
-          </label>
-          <label className="field">
-            <span>Status</span>
-            <select value={form.status} onChange={(e) => setForm({ ...form, status: e.target.value as FilterForm['status'] })}>
-              {STATUS_OPTIONS.map((o) => (
-                <option key={o.value} value={o.value}>
-                  {o.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            <span>Path</span>
-            <input value={form.path} onChange={(e) => setForm({ ...form, path: e.target.value })} placeholder="/v1/messages" spellCheck={false} />
-          </label>
-          <label className="field">
-            <span>Search</span>
-            <input type="search" value={form.search} onChange={(e) => setForm({ ...form, search: e.target.value })} placeholder="text in bodies" />
-          </label>
-          {session ? (
-            <div className="filter-chip" role="status" aria-label="Session filter">
-              <span>
-                Session <code>{session}</code>
-              </span>
-              {onClearSession ? (
-                <button type="button" className="ghost" onClick={onClearSession}>
-                  Clear session filter
-                </button>
-              ) : null}
-            </div>
-          ) : null}
-        </form>
-        <div className="list-toolbar">
-          <span className="toolbar-note">
-            {list.items.length === 0 ? '' : `${list.items.length}${list.nextCursor ? '+' : ''} exchanges`}
-          </span>
-          <ExportButton query={query} disabled={list.items.length === 0} />
-        </div>
-        <div className="history-scroll" ref={scrollRef} role="listbox" aria-label="History" aria-busy={list.loading} onKeyDown={roving.onKeyDown}>
-          {list.error && list.items.length === 0 ? (
-            <ErrorNotice title="Cannot load the history" error={list.error} onRetry={loadFirst} />
-          ) : list.items.length === 0 ? (
-            list.loading ? (
-              <Loading label="Loading history…" />
-            ) : query.model || query.path || query.statusClass || query.text || query.session ? (
-              <Empty title="No exchange matches these filters" />
-            ) : (
-              <Empty title="No history yet">
-                <p>Every request that goes through the proxy is recorded here.</p>
-              </Empty>
-            )
-          ) : (
-            <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-              {virtualItems.map((v) => {
-                const item = list.items[v.index];
-                return item ? (
-                  <HistoryRow
-                    key={item.id}
-                    item={item}
-                    index={v.index}
-                    top={v.start}
-                    selected={item.id === selectedId}
-                    tabbable={v.index === roving.active}
-                    now={shownNow}
-                    onSelect={onSelect}
-                    onFocusRow={roving.setActive}
-                  />
-                ) : null;
-              })}
-            </div>
-          )}
-          {list.items.length > 0 && (list.loading || list.error) ? (
-            <div className="list-footer">{list.error ? <button onClick={loadMore}>Retry loading more ({errorMessage(list.error)})</button> : 'Loading more…'}</div>
-          ) : null}
-        </div>
-      </div>
-      <div className="history-detail-pane">
-        {selectedId ? (
+    <ListDetail
+      detail={
+        selectedId ? (
           <HistoryDetail
             key={selectedId}
             id={selectedId}
@@ -254,13 +144,69 @@ export function HistoryView({
               onSelect(null);
             }}
           />
-        ) : (
-          <Empty title="Select an exchange">
-            <p>Pick a row to see the request, what the modifier changed, and the response. Use ↑ ↓ and Enter in the list.</p>
-          </Empty>
-        )}
+        ) : null
+      }
+      placeholder={{ title: 'Select an exchange', hint: 'Pick a row to see the request, what the modifier changed, and the response. Use ↑ ↓ and Enter in the list.' }}
+    >
+      <form className="filters" role="search" aria-label="History filters" onSubmit={(e) => e.preventDefault()}>
+        <label className="field">
+          <span>Model</span>
+          <input value={form.model} list="history-models" onChange={(e) => setForm({ ...form, model: e.target.value })} placeholder="any" spellCheck={false} />
+          <datalist id="history-models">
+            {models.map((m) => (
+              <option key={m} value={m} />
+            ))}
+          </datalist>
+        </label>
+        <label className="field">
+          <span>Status</span>
+          <select value={form.status} onChange={(e) => setForm({ ...form, status: e.target.value as FilterForm['status'] })}>
+            {STATUS_OPTIONS.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Path</span>
+          <input value={form.path} onChange={(e) => setForm({ ...form, path: e.target.value })} placeholder="/v1/messages" spellCheck={false} />
+        </label>
+        <label className="field">
+          <span>Search</span>
+          <input type="search" value={form.search} onChange={(e) => setForm({ ...form, search: e.target.value })} placeholder="text in bodies" />
+        </label>
+        {session ? (
+          <div className="filter-chip" role="status" aria-label="Session filter">
+            <span>
+              Session <code>{session}</code>
+            </span>
+            {onClearSession ? (
+              <button type="button" className="ghost" onClick={onClearSession}>
+                Clear session filter
+              </button>
+            ) : null}
+          </div>
+        ) : null}
+      </form>
+      <div className="list-toolbar">
+        <span className="toolbar-note">
+          {list.items.length === 0 ? '' : `${list.items.length}${list.nextCursor ? '+' : ''} exchanges`}
+        </span>
+        <ExportButton query={query} disabled={list.items.length === 0} />
       </div>
-    </div>
+      <VirtualList
+        label="History"
+        list={list}
+        rowHeight={ROW_HEIGHT}
+        loadFirst={loadFirst}
+        loadMore={loadMore}
+        onActivate={(item) => onSelect(item.id)}
+        filtered={!!(query.model || query.path || query.statusClass || query.text || query.session)}
+        texts={HISTORY_TEXTS}
+        renderRow={(item, slot) => <HistoryRow {...slot} item={item} selected={item.id === selectedId} now={shownNow} onSelect={onSelect} />}
+      />
+    </ListDetail>
   );
 }
 
