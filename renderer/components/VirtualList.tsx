@@ -91,3 +91,24 @@ export function VirtualList<T extends { id: string }>(props: {
     </div>
   );
 }
+
+/** One option of a VirtualList: placed where the virtualizer says, selected by click or Enter. */
+export function ListRow(props: { id: string; slot: RowSlot; height: number; selected: boolean; className: string; testId: string; onSelect: (id: string) => void; children: ReactNode }) {
+  const { id, slot } = props;
+  return (
+    <div
+      role="option"
+      aria-selected={props.selected}
+      data-testid={props.testId}
+      data-id={id}
+      data-index={slot.index}
+      tabIndex={slot.tabbable ? 0 : -1}
+      className={props.selected ? `${props.className} selected` : props.className}
+      style={{ transform: `translateY(${slot.top}px)`, height: props.height }}
+      onClick={() => props.onSelect(id)}
+      onFocus={() => slot.onFocusRow(slot.index)}
+    >
+      {props.children}
+    </div>
+  );
+}

@@ -3,7 +3,7 @@ import type { ExchangeSummary, StatusClass } from '../../proxy/contract/types.js
 import { useApi, useEvents } from '../api/context.js';
 import { errorMessage } from '../api/errors.js';
 import { ListDetail } from '../components/ListDetail.js';
-import { VirtualList, type ListTexts } from '../components/VirtualList.js';
+import { ListRow, VirtualList, type ListTexts, type RowSlot } from '../components/VirtualList.js';
 import { useClock } from '../hooks/useClock.js';
 import { useDebounced } from '../hooks/useDebounced.js';
 import { usePagedList } from '../hooks/usePagedList.js';
@@ -43,32 +43,17 @@ export function toQuery(form: FilterForm, session: string | null = null): Histor
   return { model: clean(form.model), statusClass: form.status === '' ? null : form.status, path: clean(form.path), text: clean(form.search), session };
 }
 
-const HistoryRow = memo(function HistoryRow(props: {
+const HistoryRow = memo(function HistoryRow(props: RowSlot & {
   item: ExchangeSummary;
-  index: number;
-  top: number;
   selected: boolean;
-  tabbable: boolean;
   now: number;
   onSelect: (id: string) => void;
-  onFocusRow: (index: number) => void;
 }) {
   const { item } = props;
   const tone = statusTone(item.status, item.outcome);
   const cost = estimateCost(item.model, item.usage);
   return (
-    <div
-      role="option"
-      aria-selected={props.selected}
-      data-testid="history-row"
-      data-id={item.id}
-      data-index={props.index}
-      tabIndex={props.tabbable ? 0 : -1}
-      className={props.selected ? 'history-row selected' : 'history-row'}
-      style={{ transform: `translateY(${props.top}px)`, height: ROW_HEIGHT }}
-      onClick={() => props.onSelect(item.id)}
-      onFocus={() => props.onFocusRow(props.index)}
-    >
+    <ListRow id={item.id} slot={props} height={ROW_HEIGHT} selected={props.selected} className="history-row" testId="history-row" onSelect={props.onSelect}>
       <div className="hr-line">
         <span className={`status-badge tone-${tone}`}>{item.status ?? (item.outcome === 'client_aborted' ? 'aborted' : 'failed')}</span>{' '}
         <span className="hr-method">{item.method}</span>{' '}
@@ -85,7 +70,7 @@ const HistoryRow = memo(function HistoryRow(props: {
         <span title="input + cache → output tokens">{item.usage ? `${formatTokens(item.usage.input + item.usage.cacheRead + item.usage.cacheCreation)} → ${formatTokens(item.usage.output)}` : '—'}</span>{' '}
         <span>{formatUsd(cost)}</span>
       </div>
-    </div>
+    </ListRow>
   );
 });
 

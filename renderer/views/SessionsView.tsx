@@ -2,7 +2,7 @@ import { memo, useCallback, useMemo, useState } from 'react';
 import type { SessionSummary } from '../../proxy/contract/types.js';
 import { useApi, useEvents } from '../api/context.js';
 import { ListDetail } from '../components/ListDetail.js';
-import { VirtualList, type ListTexts } from '../components/VirtualList.js';
+import { ListRow, VirtualList, type ListTexts, type RowSlot } from '../components/VirtualList.js';
 import { useClock } from '../hooks/useClock.js';
 import { useDebounced } from '../hooks/useDebounced.js';
 import { usePagedList } from '../hooks/usePagedList.js';
@@ -20,31 +20,16 @@ const SESSION_TEXTS: ListTexts = {
   noneHint: 'Each Claude Code run (and any conversation sent through the proxy) becomes a session here, turn by turn.',
 };
 
-const SessionRow = memo(function SessionRow(props: {
+const SessionRow = memo(function SessionRow(props: RowSlot & {
   item: SessionSummary;
-  index: number;
-  top: number;
   selected: boolean;
-  tabbable: boolean;
   now: number;
   onSelect: (id: string) => void;
-  onFocusRow: (index: number) => void;
 }) {
   const { item } = props;
   const t = item.tokens;
   return (
-    <div
-      role="option"
-      aria-selected={props.selected}
-      data-testid="session-row"
-      data-id={item.id}
-      data-index={props.index}
-      tabIndex={props.tabbable ? 0 : -1}
-      className={props.selected ? 'history-row session-row selected' : 'history-row session-row'}
-      style={{ transform: `translateY(${props.top}px)`, height: ROW_HEIGHT }}
-      onClick={() => props.onSelect(item.id)}
-      onFocus={() => props.onFocusRow(props.index)}
-    >
+    <ListRow id={item.id} slot={props} height={ROW_HEIGHT} selected={props.selected} className="history-row session-row" testId="session-row" onSelect={props.onSelect}>
       <div className="hr-line">
         <span className="sr-title">{item.title ?? '(no prompt text)'}</span>
         {item.errors > 0 ? <span className="status-badge tone-error">{item.errors} errors</span> : null}
@@ -69,7 +54,7 @@ const SessionRow = memo(function SessionRow(props: {
         <span title="cache read / (input + cache read + cache write)">cache {formatPercent(sessionCacheRatio(t), 0)}</span>
         <span>{formatUsd(item.cost)}</span>
       </div>
-    </div>
+    </ListRow>
   );
 });
 
