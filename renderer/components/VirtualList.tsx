@@ -5,11 +5,13 @@ import type { PagedList } from '../hooks/usePagedList.js';
 import { useRovingList } from '../hooks/useRovingList.js';
 import { Empty, ErrorNotice, Loading } from './States.js';
 
-/** Where a row stands and how it joins the keyboard navigation; spread into the row's props. */
+/** Where a row stands, whether it is the selected one, and how it joins the keyboard navigation; spread into the row's props. */
 export interface RowSlot {
   index: number;
   top: number;
   tabbable: boolean;
+  selected: boolean;
+  onSelect: (id: string) => void;
   onFocusRow: (index: number) => void;
 }
 
@@ -33,7 +35,9 @@ export function VirtualList<T extends { id: string }>(props: {
   rowHeight: number;
   loadFirst: () => void;
   loadMore: () => void;
-  onActivate: (item: T) => void;
+  selectedId: string | null;
+  /** A click, or Enter / Space on the focused row. */
+  onSelect: (id: string) => void;
   filtered: boolean;
   texts: ListTexts;
   renderRow: (item: T, slot: RowSlot) => ReactNode;
@@ -59,7 +63,7 @@ export function VirtualList<T extends { id: string }>(props: {
     scroller: virtualizer,
     onActivate: (i) => {
       const item = list.items[i];
-      if (item) props.onActivate(item);
+      if (item) props.onSelect(item.id);
     },
   });
 
@@ -81,7 +85,14 @@ export function VirtualList<T extends { id: string }>(props: {
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualItems.map((v) => {
             const item = list.items[v.index];
-            return item ? <Fragment key={item.id}>{props.renderRow(item, { index: v.index, top: v.start, tabbable: v.index === roving.active, onFocusRow: roving.setActive })}</Fragment> : null;
+            return item ? <Fragment key={item.id}>{props.renderRow(item, {
+                  index: v.index,
+                  top: v.start,
+                  tabbable: v.index === roving.active,
+                  selected: item.id === props.selectedId,
+                  onSelect: props.onSelect,
+                  onFocusRow: roving.setActive,
+                })}</Fragment> : null;
           })}
         </div>
       )}
@@ -93,19 +104,19 @@ export function VirtualList<T extends { id: string }>(props: {
 }
 
 /** One option of a VirtualList: placed where the virtualizer says, selected by click or Enter. */
-export function ListRow(props: { id: string; slot: RowSlot; height: number; selected: boolean; className: string; testId: string; onSelect: (id: string) => void; children: ReactNode }) {
+export function ListRow(props: { id: string; slot: RowSlot; height: number; className: string; testId: string; children: ReactNode }) {
   const { id, slot } = props;
   return (
     <div
       role="option"
-      aria-selected={props.selected}
+      aria-selected={slot.selected}
       data-testid={props.testId}
       data-id={id}
       data-index={slot.index}
       tabIndex={slot.tabbable ? 0 : -1}
-      className={props.selected ? `${props.className} selected` : props.className}
+      className={slot.selected ? `${props.className} selected` : props.className}
       style={{ transform: `translateY(${slot.top}px)`, height: props.height }}
-      onClick={() => props.onSelect(id)}
+      onClick={() => slot.onSelect(id)}
       onFocus={() => slot.onFocusRow(slot.index)}
     >
       {props.children}

@@ -7,6 +7,7 @@ import { ListRow, VirtualList, type ListTexts, type RowSlot } from '../component
 import { useClock } from '../hooks/useClock.js';
 import { useDebounced } from '../hooks/useDebounced.js';
 import { usePagedList } from '../hooks/usePagedList.js';
+import { useResource } from '../hooks/useResource.js';
 import { downloadText } from '../lib/browser.js';
 import { estimateCost } from '../lib/cost.js';
 import { formatDateTime, formatDuration, formatRelative, formatTokens, formatUsd, statusTone } from '../lib/format.js';
@@ -45,15 +46,13 @@ export function toQuery(form: FilterForm, session: string | null = null): Histor
 
 const HistoryRow = memo(function HistoryRow(props: RowSlot & {
   item: ExchangeSummary;
-  selected: boolean;
   now: number;
-  onSelect: (id: string) => void;
 }) {
   const { item } = props;
   const tone = statusTone(item.status, item.outcome);
   const cost = estimateCost(item.model, item.usage);
   return (
-    <ListRow id={item.id} slot={props} height={ROW_HEIGHT} selected={props.selected} className="history-row" testId="history-row" onSelect={props.onSelect}>
+    <ListRow id={item.id} slot={props} height={ROW_HEIGHT} className="history-row" testId="history-row">
       <div className="hr-line">
         <span className={`status-badge tone-${tone}`}>{item.status ?? (item.outcome === 'client_aborted' ? 'aborted' : 'failed')}</span>{' '}
         <span className="hr-method">{item.method}</span>{' '}
@@ -161,18 +160,7 @@ export function HistoryView({
           <span>Search</span>
           <input type="search" value={form.search} onChange={(e) => setForm({ ...form, search: e.target.value })} placeholder="text in bodies" />
         </label>
-        {session ? (
-          <div className="filter-chip" role="status" aria-label="Session filter">
-            <span>
-              Session <code>{session}</code>
-            </span>
-            {onClearSession ? (
-              <button type="button" className="ghost" onClick={onClearSession}>
-                Clear session filter
-              </button>
-            ) : null}
-          </div>
-        ) : null}
+        {session ? <SessionChip id={session} onClear={onClearSession} /> : null}
       </form>
       <div className="list-toolbar">
         <span className="toolbar-note">
@@ -186,12 +174,33 @@ export function HistoryView({
         rowHeight={ROW_HEIGHT}
         loadFirst={loadFirst}
         loadMore={loadMore}
-        onActivate={(item) => onSelect(item.id)}
+        selectedId={selectedId}
+        onSelect={onSelect}
         filtered={!!(query.model || query.path || query.statusClass || query.text || query.session)}
         texts={HISTORY_TEXTS}
-        renderRow={(item, slot) => <HistoryRow {...slot} item={item} selected={item.id === selectedId} now={shownNow} onSelect={onSelect} />}
+        renderRow={(item, slot) => <HistoryRow {...slot} item={item} now={shownNow} />}
       />
     </ListDetail>
+  );
+}
+
+/** The session filter, named by the session's title once it has loaded; its id until then, or when the session is gone or has no prompt text. */
+function SessionChip({ id, onClear }: { id: string; onClear?: (() => void) | undefined }) {
+  const api = useApi();
+  const session = useResource(() => api.getSession({ id }), [api, id]);
+  // The previous session's title stays in the resource until this one's arrives.
+  const title = session.data?.id === id ? session.data.title : null;
+  return (
+    <div className="filter-chip" role="status" aria-label="Session filter">
+      <span className="filter-chip-label">
+        Session {title ? <span className="filter-chip-title" title={title}>{title}</span> : null} <code>{id}</code>
+      </span>
+      {onClear ? (
+        <button type="button" className="ghost" onClick={onClear}>
+          Clear session filter
+        </button>
+      ) : null}
+    </div>
   );
 }
 

@@ -22,14 +22,12 @@ const SESSION_TEXTS: ListTexts = {
 
 const SessionRow = memo(function SessionRow(props: RowSlot & {
   item: SessionSummary;
-  selected: boolean;
   now: number;
-  onSelect: (id: string) => void;
 }) {
   const { item } = props;
   const t = item.tokens;
   return (
-    <ListRow id={item.id} slot={props} height={ROW_HEIGHT} selected={props.selected} className="history-row session-row" testId="session-row" onSelect={props.onSelect}>
+    <ListRow id={item.id} slot={props} height={ROW_HEIGHT} className="history-row session-row" testId="session-row">
       <div className="hr-line">
         <span className="sr-title">{item.title ?? '(no prompt text)'}</span>
         {item.errors > 0 ? <span className="status-badge tone-error">{item.errors} errors</span> : null}
@@ -99,10 +97,11 @@ export function SessionsView(props: { selectedId: string | null; onSelect: (id: 
         rowHeight={ROW_HEIGHT}
         loadFirst={loadFirst}
         loadMore={loadMore}
-        onActivate={(item) => onSelect(item.id)}
+        selectedId={selectedId}
+        onSelect={onSelect}
         filtered={!!query.text}
         texts={SESSION_TEXTS}
-        renderRow={(item, slot) => <SessionRow {...slot} item={item} selected={item.id === selectedId} now={shownNow} onSelect={onSelect} />}
+        renderRow={(item, slot) => <SessionRow {...slot} item={item} now={shownNow} />}
       />
     </ListDetail>
   );
