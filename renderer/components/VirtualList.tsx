@@ -31,10 +31,9 @@ export interface ListTexts {
  */
 export function VirtualList<T extends { id: string }>(props: {
   label: string;
-  list: PagedList<T>;
+  /** From usePagedList. */
+  pages: { list: PagedList<T>; loadFirst: () => void; loadMore: () => void };
   rowHeight: number;
-  loadFirst: () => void;
-  loadMore: () => void;
   selectedId: string | null;
   /** A click, or Enter / Space on the focused row. */
   onSelect: (id: string) => void;
@@ -42,7 +41,8 @@ export function VirtualList<T extends { id: string }>(props: {
   texts: ListTexts;
   renderRow: (item: T, slot: RowSlot) => ReactNode;
 }) {
-  const { list, rowHeight, loadMore, texts } = props;
+  const { rowHeight, texts } = props;
+  const { list, loadFirst, loadMore } = props.pages;
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: list.items.length,
@@ -70,7 +70,7 @@ export function VirtualList<T extends { id: string }>(props: {
   return (
     <div className="history-scroll" ref={scrollRef} role="listbox" aria-label={props.label} aria-busy={list.loading} onKeyDown={roving.onKeyDown}>
       {list.error && list.items.length === 0 ? (
-        <ErrorNotice title={texts.error} error={list.error} onRetry={props.loadFirst} />
+        <ErrorNotice title={texts.error} error={list.error} onRetry={loadFirst} />
       ) : list.items.length === 0 ? (
         list.loading ? (
           <Loading label={texts.loading} />

@@ -94,7 +94,8 @@ export function HistoryView({
   const now = useClock(active);
   const fetchPage = useCallback((cursor: string | null) => api.listHistory({ ...query, cursor, limit: PAGE_SIZE }), [api, query]);
   // New rows are merged in at the top without losing the reader's scroll or loaded pages.
-  const { list, setList, loadFirst, loadMore, refreshHead, refreshedAt } = usePagedList(fetchPage, 'prepend', 300);
+  const pages = usePagedList(fetchPage, 'prepend', 300);
+  const { list, setList, refreshHead, refreshedAt } = pages;
   const shownNow = Math.max(now, refreshedAt);
 
   useEvents((events) => {
@@ -170,10 +171,8 @@ export function HistoryView({
       </div>
       <VirtualList
         label="History"
-        list={list}
+        pages={pages}
         rowHeight={ROW_HEIGHT}
-        loadFirst={loadFirst}
-        loadMore={loadMore}
         selectedId={selectedId}
         onSelect={onSelect}
         filtered={!!(query.model || query.path || query.statusClass || query.text || query.session)}

@@ -65,7 +65,8 @@ export function SessionsView(props: { selectedId: string | null; onSelect: (id: 
   const query = useMemo(() => ({ text: text === '' ? null : text }), [text]);
   const fetchPage = useCallback((cursor: string | null) => api.listSessions({ ...query, cursor, limit: PAGE_SIZE }), [api, query]);
   // A new turn moves its session to the top with fresh totals; loaded pages and scroll stay.
-  const { list, loadFirst, loadMore, refreshHead, refreshedAt } = usePagedList(fetchPage, 'replace', 1000);
+  const pages = usePagedList(fetchPage, 'replace', 1000);
+  const { list, loadFirst, refreshHead, refreshedAt } = pages;
   const shownNow = Math.max(now, refreshedAt);
 
   useEvents((events) => {
@@ -93,10 +94,8 @@ export function SessionsView(props: { selectedId: string | null; onSelect: (id: 
       </div>
       <VirtualList
         label="Sessions"
-        list={list}
+        pages={pages}
         rowHeight={ROW_HEIGHT}
-        loadFirst={loadFirst}
-        loadMore={loadMore}
         selectedId={selectedId}
         onSelect={onSelect}
         filtered={!!query.text}
