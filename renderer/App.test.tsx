@@ -146,7 +146,7 @@ describe('App', () => {
     fireEvent.click(within(second).getByRole('button', { name: 'Open in History' }));
     expect(screen.getByRole('tab', { name: 'History' }).getAttribute('aria-selected')).toBe('true');
     await waitFor(() => expect(screen.getAllByTestId('history-row').map((r) => r.getAttribute('data-id'))).toEqual(['t2', 't1']));
-    expect(screen.getByRole('status', { name: 'Session filter' }).textContent).toContain('h:run-1');
+    await waitFor(() => expect(screen.getByRole('status', { name: 'Session filter' }).textContent).toContain('Explain what a proxy is in one line.'));
     expect(await screen.findByTestId('history-detail')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Clear session filter' }));
     await waitFor(() => expect(screen.getAllByTestId('history-row')).toHaveLength(3));

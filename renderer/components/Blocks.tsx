@@ -1,4 +1,5 @@
-import type { Block, MessageView } from '../lib/blocks.js';
+import { useMemo } from 'react';
+import { responseView, type Block, type MessageView } from '../lib/blocks.js';
 
 function BlockView({ block }: { block: Block }) {
   switch (block.type) {
@@ -64,5 +65,33 @@ export function Message({ message, index }: { message: MessageView; index?: numb
         <Blocks blocks={message.blocks} />
       </div>
     </section>
+  );
+}
+
+/**
+ * What came back for an exchange (the assembled stream, else the response body) as one
+ * message, or the API's error as a callout; `empty` stands in when there is no message.
+ */
+export function ResponseMessage(props: { assembled: string | null; responseBody: string | null; role: string; empty: string; testId?: string }) {
+  const { assembled, responseBody } = props;
+  const view = useMemo(() => responseView(assembled, responseBody), [assembled, responseBody]);
+  if (!view) return <p className="muted">{props.empty}</p>;
+  if (view.error) {
+    return (
+      <p className="callout error">
+        <strong>{view.error.type}</strong> {view.error.message}
+      </p>
+    );
+  }
+  return (
+    <div className="message role-assistant" data-testid={props.testId}>
+      <div className="message-role">
+        {props.role}
+        {view.stopReason ? <span className="muted"> · stop: {view.stopReason}</span> : null}
+      </div>
+      <div className="message-body">
+        <Blocks blocks={view.blocks} />
+      </div>
+    </div>
   );
 }

@@ -3,7 +3,7 @@ import { BODY_FIELDS, type BodyField, type ExchangeDetail } from '../../proxy/co
 import type { ExchangeRecord } from '../../proxy/contract/types.js';
 import { useApi } from '../api/context.js';
 import { errorMessage } from '../api/errors.js';
-import { Blocks, Message } from '../components/Blocks.js';
+import { Message, ResponseMessage } from '../components/Blocks.js';
 import { CopyButton } from '../components/CopyButton.js';
 import { DiffView } from '../components/DiffView.js';
 import { BodyGate, SIZE_GATE_BYTES } from '../components/SizeGate.js';
@@ -12,7 +12,7 @@ import { useNavigation } from '../components/Navigation.js';
 import { panelId, Segmented, tabId, Tabs } from '../components/Tabs.js';
 import { useLazyBodies, type LazyBodies } from '../hooks/useLazyBodies.js';
 import { useResource } from '../hooks/useResource.js';
-import { requestView, responseView } from '../lib/blocks.js';
+import { requestView } from '../lib/blocks.js';
 import { cacheHitRatio, estimateCost } from '../lib/cost.js';
 import { buildCurl } from '../lib/curl.js';
 import { toRecord } from '../lib/detail.js';
@@ -391,7 +391,15 @@ function ResponsePanel({ bodies }: { bodies: LazyBodies }) {
       </div>
       {mode === 'message' ? (
         <BodyGate key="message" bodies={bodies} fields={[messageField]} what="response">
-          {() => <AssembledMessage record={record} hasRaw={rawBytes > 0} />}
+          {() => (
+            <ResponseMessage
+              assembled={record.assembled}
+              responseBody={record.responseBody}
+              role="assistant"
+              empty={rawBytes > 0 ? 'The response is not a message; see Raw.' : 'No response was recorded.'}
+              testId="assembled-message"
+            />
+          )}
         </BodyGate>
       ) : mode === 'raw' ? (
         rawBytes > 0 ? (
@@ -405,28 +413,6 @@ function ResponsePanel({ bodies }: { bodies: LazyBodies }) {
         <BodyJson bodies={bodies} field={messageField} what="response" />
       )}
       {record.responseTruncated ? <p className="muted">The stored raw response was cut at the configured size limit; the client received all of it.</p> : null}
-    </div>
-  );
-}
-
-function AssembledMessage({ record, hasRaw }: { record: ExchangeRecord; hasRaw: boolean }) {
-  const view = useMemo(() => responseView(record.assembled, record.responseBody), [record.assembled, record.responseBody]);
-  if (!view) return <p className="muted">{hasRaw ? 'The response is not a message; see Raw.' : 'No response was recorded.'}</p>;
-  if (view.error) {
-    return (
-      <p className="callout error">
-        <strong>{view.error.type}</strong> {view.error.message}
-      </p>
-    );
-  }
-  return (
-    <div>
-      <div className="message role-assistant" data-testid="assembled-message">
-        <div className="message-role">assistant{view.stopReason ? <span className="muted"> · stop: {view.stopReason}</span> : null}</div>
-        <div className="message-body">
-          <Blocks blocks={view.blocks} />
-        </div>
-      </div>
     </div>
   );
 }

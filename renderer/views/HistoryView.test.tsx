@@ -1,6 +1,6 @@
-import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { useState } from 'react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import '../test/dom.js';
 import { installClipboard } from '../test/dom.js';
 import { ApiProvider } from '../api/context.js';
@@ -147,11 +147,38 @@ describe('HistoryView', () => {
     renderHistory(api, 'id-0001', 'h:run-1');
     await waitFor(() => expect(screen.getAllByTestId('history-row').map((r) => r.getAttribute('data-id'))).toEqual(['id-0001']));
     expect(api.listHistory).toHaveBeenLastCalledWith(expect.objectContaining({ session: 'h:run-1' }));
-    expect(screen.getByRole('status', { name: 'Session filter' }).textContent).toContain('h:run-1');
+    const chip = screen.getByRole('status', { name: 'Session filter' });
+    await waitFor(() => expect(chip.textContent).toContain('Explain what a proxy is in one line.'));
+    expect(api.getSession).toHaveBeenCalledWith({ id: 'h:run-1' });
     expect(screen.getAllByTestId('history-row')[0]!.getAttribute('aria-selected')).toBe('true');
     fireEvent.click(screen.getByRole('button', { name: 'Clear session filter' }));
     await waitFor(() => expect(screen.getAllByTestId('history-row')).toHaveLength(3));
     expect(screen.queryByRole('status', { name: 'Session filter' })).toBeNull();
+  });
+
+  it('names the session filter by its id while the session loads, and when it is not known', async () => {
+    const session = makeSession('h:run-1', [makeTurn('id-0000')]);
+    const api = createFakeApi({ records: records(1), sessions: [session] });
+    let release = () => {};
+    const answered = new Promise<void>((resolve) => (release = resolve));
+    vi.mocked(api.getSession).mockImplementationOnce(async () => {
+      await answered;
+      return session;
+    });
+    renderHistory(api, null, 'h:run-1');
+    const chip = screen.getByRole('status', { name: 'Session filter' });
+    expect(chip.textContent).toContain('h:run-1');
+    expect(chip.textContent).not.toContain('Explain what a proxy is');
+    await act(async () => release());
+    await waitFor(() => expect(chip.textContent).toContain('Explain what a proxy is in one line.'));
+    cleanup();
+
+    renderHistory(api, null, 'h:gone');
+    await waitFor(() => expect(api.getSession).toHaveBeenLastCalledWith({ id: 'h:gone' }));
+    await act(async () => {});
+    const gone = screen.getByRole('status', { name: 'Session filter' });
+    expect(gone.textContent).toContain('h:gone');
+    expect(gone.querySelector('.filter-chip-title')).toBeNull();
   });
 
   it('adds new exchanges at the top and drops deleted ones', async () => {

@@ -1,12 +1,13 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ExchangeSummary, StatusClass } from '../../proxy/contract/types.js';
 import { useApi, useEvents } from '../api/context.js';
 import { errorMessage } from '../api/errors.js';
-import { Empty, ErrorNotice, Loading } from '../components/States.js';
+import { ListDetail } from '../components/ListDetail.js';
+import { ListRow, VirtualList, type ListTexts, type RowSlot } from '../components/VirtualList.js';
+import { useClock } from '../hooks/useClock.js';
 import { useDebounced } from '../hooks/useDebounced.js';
 import { usePagedList } from '../hooks/usePagedList.js';
-import { useRovingList } from '../hooks/useRovingList.js';
+import { useResource } from '../hooks/useResource.js';
 import { downloadText } from '../lib/browser.js';
 import { estimateCost } from '../lib/cost.js';
 import { formatDateTime, formatDuration, formatRelative, formatTokens, formatUsd, statusTone } from '../lib/format.js';
@@ -15,6 +16,13 @@ import { HistoryDetail } from './HistoryDetail.js';
 
 const PAGE_SIZE = 100;
 const ROW_HEIGHT = 58;
+const HISTORY_TEXTS: ListTexts = {
+  error: 'Cannot load the history',
+  loading: 'Loading history…',
+  noMatch: 'No exchange matches these filters',
+  none: 'No history yet',
+  noneHint: 'Every request that goes through the proxy is recorded here.',
+};
 const STATUS_OPTIONS: Array<{ value: '' | StatusClass; label: string }> = [
   { value: '', label: 'Any' },
   { value: '2xx', label: '2xx success' },
@@ -36,32 +44,15 @@ export function toQuery(form: FilterForm, session: string | null = null): Histor
   return { model: clean(form.model), statusClass: form.status === '' ? null : form.status, path: clean(form.path), text: clean(form.search), session };
 }
 
-const HistoryRow = memo(function HistoryRow(props: {
+const HistoryRow = memo(function HistoryRow(props: RowSlot & {
   item: ExchangeSummary;
-  index: number;
-  top: number;
-  selected: boolean;
-  tabbable: boolean;
   now: number;
-  onSelect: (id: string) => void;
-  onFocusRow: (index: number) => void;
 }) {
   const { item } = props;
   const tone = statusTone(item.status, item.outcome);
   const cost = estimateCost(item.model, item.usage);
   return (
-    <div
-      role="option"
-      aria-selected={props.selected}
-      data-testid="history-row"
-      data-id={item.id}
-      data-index={props.index}
-      tabIndex={props.tabbable ? 0 : -1}
-      className={props.selected ? 'history-row selected' : 'history-row'}
-      style={{ transform: `translateY(${props.top}px)`, height: ROW_HEIGHT }}
-      onClick={() => props.onSelect(item.id)}
-      onFocus={() => props.onFocusRow(props.index)}
-    >
+    <ListRow id={item.id} slot={props} height={ROW_HEIGHT} className="history-row" testId="history-row">
       <div className="hr-line">
         <span className={`status-badge tone-${tone}`}>{item.status ?? (item.outcome === 'client_aborted' ? 'aborted' : 'failed')}</span>{' '}
         <span className="hr-method">{item.method}</span>{' '}
@@ -78,7 +69,7 @@ const HistoryRow = memo(function HistoryRow(props: {
         <span title="input + cache → output tokens">{item.usage ? `${formatTokens(item.usage.input + item.usage.cacheRead + item.usage.cacheCreation)} → ${formatTokens(item.usage.output)}` : '—'}</span>{' '}
         <span>{formatUsd(cost)}</span>
       </div>
-    </div>
+    </ListRow>
   );
 });
 
@@ -100,10 +91,11 @@ export function HistoryView({
   const [form, setForm] = useState<FilterForm>({ model: '', status: '', path: '', search: '' });
   const debouncedText = useDebounced({ model: form.model, path: form.path, search: form.search }, 300);
   const query = useMemo(() => toQuery({ ...debouncedText, status: form.status }, session), [debouncedText, form.status, session]);
-  const [now, setNow] = useState(() => Date.now());
+  const now = useClock(active);
   const fetchPage = useCallback((cursor: string | null) => api.listHistory({ ...query, cursor, limit: PAGE_SIZE }), [api, query]);
   // New rows are merged in at the top without losing the reader's scroll or loaded pages.
-  const { list, setList, loadFirst, loadMore, refreshHead, refreshedAt } = usePagedList(fetchPage, 'prepend', 300);
+  const pages = usePagedList(fetchPage, 'prepend', 300);
+  const { list, setList, refreshHead, refreshedAt } = pages;
   const shownNow = Math.max(now, refreshedAt);
 
   useEvents((events) => {
@@ -122,129 +114,12 @@ export function HistoryView({
     }
   });
 
-  useEffect(() => {
-    if (!active) return undefined;
-    setNow(Date.now());
-    const t = setInterval(() => setNow(Date.now()), 30_000);
-    return () => clearInterval(t);
-  }, [active]);
-
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: list.items.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 8,
-    getItemKey: (i) => list.items[i]?.id ?? i,
-  });
-  const virtualItems = virtualizer.getVirtualItems();
-  const lastVisible = virtualItems.at(-1)?.index ?? -1;
-  useEffect(() => {
-    if (lastVisible >= list.items.length - 10) loadMore();
-  }, [lastVisible, list.items.length, loadMore]);
-
-  const roving = useRovingList({
-    count: list.items.length,
-    container: scrollRef,
-    scroller: virtualizer,
-    onActivate: (i) => {
-      const item = list.items[i];
-      if (item) onSelect(item.id);
-    },
-  });
-
   const models = useMemo(() => [...new Set(list.items.map((i) => i.model).filter((m): m is string => !!m))].sort(), [list.items]);
 
   return (
-    <div className="view history-view">
-      <div className="history-list-pane">
-        <form className="filters" role="search" aria-label="History filters" onSubmit={(e) => e.preventDefault()}>
-          <label className="field">
-            <span>Model</span>
-            <input value={form.model} list="history-models" onChange={(e) => setForm({ ...form, model: e.target.value })} placeholder="any" spellCheck={false} />
-            <datalist id="history-models">
-              {models.map((m) => (
-                <option key={m} value={m} />
-              ))}
-            </datalist>
-          </label>
-          <label className="field">
-            <span>Status</span>
-            <select value={form.status} onChange={(e) => setForm({ ...form, status: e.target.value as FilterForm['status'] })}>
-              {STATUS_OPTIONS.map((o) => (
-                <option key={o.value} value={o.value}>
-                  {o.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            <span>Path</span>
-            <input value={form.path} onChange={(e) => setForm({ ...form, path: e.target.value })} placeholder="/v1/messages" spellCheck={false} />
-          </label>
-          <label className="field">
-            <span>Search</span>
-            <input type="search" value={form.search} onChange={(e) => setForm({ ...form, search: e.target.value })} placeholder="text in bodies" />
-          </label>
-          {session ? (
-            <div className="filter-chip" role="status" aria-label="Session filter">
-              <span>
-                Session <code>{session}</code>
-              </span>
-              {onClearSession ? (
-                <button type="button" className="ghost" onClick={onClearSession}>
-                  Clear session filter
-                </button>
-              ) : null}
-            </div>
-          ) : null}
-        </form>
-        <div className="list-toolbar">
-          <span className="toolbar-note">
-            {list.items.length === 0 ? '' : `${list.items.length}${list.nextCursor ? '+' : ''} exchanges`}
-          </span>
-          <ExportButton query={query} disabled={list.items.length === 0} />
-        </div>
-        <div className="history-scroll" ref={scrollRef} role="listbox" aria-label="History" aria-busy={list.loading} onKeyDown={roving.onKeyDown}>
-          {list.error && list.items.length === 0 ? (
-            <ErrorNotice title="Cannot load the history" error={list.error} onRetry={loadFirst} />
-          ) : list.items.length === 0 ? (
-            list.loading ? (
-              <Loading label="Loading history…" />
-            ) : query.model || query.path || query.statusClass || query.text || query.session ? (
-              <Empty title="No exchange matches these filters" />
-            ) : (
-              <Empty title="No history yet">
-                <p>Every request that goes through the proxy is recorded here.</p>
-              </Empty>
-            )
-          ) : (
-            <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-              {virtualItems.map((v) => {
-                const item = list.items[v.index];
-                return item ? (
-                  <HistoryRow
-                    key={item.id}
-                    item={item}
-                    index={v.index}
-                    top={v.start}
-                    selected={item.id === selectedId}
-                    tabbable={v.index === roving.active}
-                    now={shownNow}
-                    onSelect={onSelect}
-                    onFocusRow={roving.setActive}
-                  />
-                ) : null;
-              })}
-            </div>
-          )}
-          {list.items.length > 0 && (list.loading || list.error) ? (
-            <div className="list-footer">{list.error ? <button onClick={loadMore}>Retry loading more ({errorMessage(list.error)})</button> : 'Loading more…'}</div>
-          ) : null}
-        </div>
-      </div>
-      <div className="history-detail-pane">
-        {selectedId ? (
+    <ListDetail
+      detail={
+        selectedId ? (
           <HistoryDetail
             key={selectedId}
             id={selectedId}
@@ -254,12 +129,76 @@ export function HistoryView({
               onSelect(null);
             }}
           />
-        ) : (
-          <Empty title="Select an exchange">
-            <p>Pick a row to see the request, what the modifier changed, and the response. Use ↑ ↓ and Enter in the list.</p>
-          </Empty>
-        )}
+        ) : null
+      }
+      placeholder={{ title: 'Select an exchange', hint: 'Pick a row to see the request, what the modifier changed, and the response. Use ↑ ↓ and Enter in the list.' }}
+    >
+      <form className="filters" role="search" aria-label="History filters" onSubmit={(e) => e.preventDefault()}>
+        <label className="field">
+          <span>Model</span>
+          <input value={form.model} list="history-models" onChange={(e) => setForm({ ...form, model: e.target.value })} placeholder="any" spellCheck={false} />
+          <datalist id="history-models">
+            {models.map((m) => (
+              <option key={m} value={m} />
+            ))}
+          </datalist>
+        </label>
+        <label className="field">
+          <span>Status</span>
+          <select value={form.status} onChange={(e) => setForm({ ...form, status: e.target.value as FilterForm['status'] })}>
+            {STATUS_OPTIONS.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Path</span>
+          <input value={form.path} onChange={(e) => setForm({ ...form, path: e.target.value })} placeholder="/v1/messages" spellCheck={false} />
+        </label>
+        <label className="field">
+          <span>Search</span>
+          <input type="search" value={form.search} onChange={(e) => setForm({ ...form, search: e.target.value })} placeholder="text in bodies" />
+        </label>
+        {session ? <SessionChip id={session} onClear={onClearSession} /> : null}
+      </form>
+      <div className="list-toolbar">
+        <span className="toolbar-note">
+          {list.items.length === 0 ? '' : `${list.items.length}${list.nextCursor ? '+' : ''} exchanges`}
+        </span>
+        <ExportButton query={query} disabled={list.items.length === 0} />
       </div>
+      <VirtualList
+        label="History"
+        pages={pages}
+        rowHeight={ROW_HEIGHT}
+        selectedId={selectedId}
+        onSelect={onSelect}
+        filtered={!!(query.model || query.path || query.statusClass || query.text || query.session)}
+        texts={HISTORY_TEXTS}
+        renderRow={(item, slot) => <HistoryRow {...slot} item={item} now={shownNow} />}
+      />
+    </ListDetail>
+  );
+}
+
+/** The session filter, named by the session's title once it has loaded; its id until then, or when the session is gone or has no prompt text. */
+function SessionChip({ id, onClear }: { id: string; onClear?: (() => void) | undefined }) {
+  const api = useApi();
+  const session = useResource(() => api.getSession({ id }), [api, id]);
+  // The previous session's title stays in the resource until this one's arrives.
+  const title = session.data?.id === id ? session.data.title : null;
+  return (
+    <div className="filter-chip" role="status" aria-label="Session filter">
+      <span className="filter-chip-label">
+        Session {title ? <span className="filter-chip-title" title={title}>{title}</span> : null} <code>{id}</code>
+      </span>
+      {onClear ? (
+        <button type="button" className="ghost" onClick={onClear}>
+          Clear session filter
+        </button>
+      ) : null}
     </div>
   );
 }

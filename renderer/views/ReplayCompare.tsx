@@ -1,12 +1,11 @@
 import { useMemo } from 'react';
 import type { ExchangeDetail } from '../../proxy/contract/operations.js';
 import { useApi } from '../api/context.js';
-import { Blocks } from '../components/Blocks.js';
+import { ResponseMessage } from '../components/Blocks.js';
 import { DiffView } from '../components/DiffView.js';
 import { SIZE_GATE_BYTES } from '../components/SizeGate.js';
 import { ErrorNotice, Loading } from '../components/States.js';
 import { useResource } from '../hooks/useResource.js';
-import { responseView } from '../lib/blocks.js';
 import { jsonDiff, prettyJson } from '../lib/diff.js';
 import { formatBytes, formatDuration, formatInteger, statusTone } from '../lib/format.js';
 import { sameJson } from '../lib/replay.js';
@@ -84,31 +83,16 @@ function Side({ title, id, detail, onOpen }: { title: string; id: string; detail
           {detail.modified ? ' · modifier applied' : ''}
         </span>
       </p>
-      <Answer detail={detail} />
+      <ResponseMessage
+        assembled={detail.assembled}
+        responseBody={detail.responseBody}
+        role="answer"
+        empty={detail.omitted.length > 0 ? 'Large answer: open the exchange to load it.' : 'No answer was recorded.'}
+      />
       <details>
         <summary>Request body ({formatBytes(detail.bodyBytes.originalBody)})</summary>
         {detail.originalBody === null ? <p className="muted">Large body: open the exchange to load it.</p> : <pre className="code">{prettyJson(detail.originalBody)}</pre>}
       </details>
-    </div>
-  );
-}
-
-function Answer({ detail }: { detail: ExchangeDetail }) {
-  const view = useMemo(() => responseView(detail.assembled, detail.responseBody), [detail.assembled, detail.responseBody]);
-  if (!view) return <p className="muted">{detail.omitted.length > 0 ? 'Large answer: open the exchange to load it.' : 'No answer was recorded.'}</p>;
-  if (view.error) {
-    return (
-      <p className="callout error">
-        <strong>{view.error.type}</strong> {view.error.message}
-      </p>
-    );
-  }
-  return (
-    <div className="message role-assistant">
-      <div className="message-role">answer{view.stopReason ? <span className="muted"> · stop: {view.stopReason}</span> : null}</div>
-      <div className="message-body">
-        <Blocks blocks={view.blocks} />
-      </div>
     </div>
   );
 }

@@ -1,15 +1,15 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import type { SessionDetail, TurnContent } from '../../proxy/contract/types.js';
-import { useApi, useEvents } from '../api/context.js';
+import { useApi } from '../api/context.js';
 import { Chart, type ChartSeries, type XAxis } from '../components/Chart.js';
 import { useNavigation } from '../components/Navigation.js';
 import { Empty, ErrorNotice, Loading } from '../components/States.js';
+import { useLiveRefresh } from '../hooks/useLiveRefresh.js';
 import { useResource } from '../hooks/useResource.js';
 import { cacheMisses } from '../lib/cache-miss.js';
 import { formatDateTime, formatInteger, formatPercent, formatTokens, formatUsd } from '../lib/format.js';
 import { sessionCacheRatio, timeline, turnSeries, type TimelineItem } from '../lib/sessions.js';
-import { throttle } from '../lib/throttle.js';
 import { TurnCard, type TurnLoader } from './SessionsTurn.js';
 
 const TURN_ESTIMATE = 260;
@@ -84,17 +84,8 @@ export function SessionsDetail({ id, focusTurn = null, active = true }: { id: st
     [api],
   );
 
-  const refresh = useMemo(() => throttle(() => session.reload(), 1000), [session.reload]);
-  useEffect(() => () => refresh.cancel(), [refresh]);
-  useEvents((events) => {
-    if (events.some((e) => e.name === 'history:change')) refresh();
-  }, active);
-  // Catch up on turns that arrived while another view was shown.
-  const wasActive = useRef(active);
-  useEffect(() => {
-    if (active && !wasActive.current) refresh();
-    wasActive.current = active;
-  }, [active, refresh]);
+  // Turns that arrive while the session is open join its timeline.
+  useLiveRefresh(session.reload, 1000, active);
 
   const data = session.data;
   const turns = data?.turnList;

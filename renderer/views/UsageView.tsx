@@ -1,11 +1,11 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { useApi, useEvents } from '../api/context.js';
+import { useCallback, useMemo, useState } from 'react';
+import { useApi } from '../api/context.js';
 import { Chart, type ChartSeries } from '../components/Chart.js';
 import { ErrorNotice, Loading } from '../components/States.js';
+import { useLiveRefresh } from '../hooks/useLiveRefresh.js';
 import { useResource } from '../hooks/useResource.js';
 import { formatInteger, formatPercent, formatTokens, formatUsd } from '../lib/format.js';
 import { dailySeries, perModel, usageTotals } from '../lib/stats.js';
-import { throttle } from '../lib/throttle.js';
 import { RateLimitTable } from './RateLimits.js';
 
 const RANGES = [7, 30, 90] as const;
@@ -16,20 +16,11 @@ export function UsageView({ active = true }: { active?: boolean }) {
   const stats = useResource(() => api.getStats({ days }), [api, days]);
   const [now, setNow] = useState(() => Date.now());
 
-  const refresh = useMemo(() => throttle(() => {
+  const refresh = useCallback(() => {
     setNow(Date.now());
     stats.reload();
-  }, 2000), [stats.reload]);
-  useEffect(() => () => refresh.cancel(), [refresh]);
-  useEvents((events) => {
-    if (events.some((e) => e.name === 'history:change')) refresh();
-  }, active);
-  // Catch up on what happened while another view was shown.
-  const wasActive = useRef(active);
-  useEffect(() => {
-    if (active && !wasActive.current) refresh();
-    wasActive.current = active;
-  }, [active, refresh]);
+  }, [stats.reload]);
+  useLiveRefresh(refresh, 2000, active);
 
   const series = useMemo(() => (stats.data ? dailySeries(stats.data, days, now) : null), [stats.data, days, now]);
   const models = useMemo(() => (stats.data ? perModel(stats.data) : []), [stats.data]);
