@@ -8,37 +8,48 @@ import type { BodyShape } from './body-shape.js';
 
 /** Enough for a few hundred Claude Code threads at once; a long session's body counts in full. */
 const CACHE_MAX_BYTES = 24 * 1024 * 1024;
+const CACHE_MAX_ENTRIES = 512;
+/** What an entry holds besides its body: its arrays, manifest, glue and digest states, per segment and in all. */
+const SEGMENT_COST_BYTES = 64;
+const ENTRY_COST_BYTES = 1024;
+
+/** The memory a shape keeps alive. A body that is a view into a larger buffer (a pooled or shared one) keeps all of it. */
+function cost(shape: BodyShape): number {
+  return shape.bytes.buffer.byteLength + shape.manifest.length + shape.glue.length + shape.split.segments.length * SEGMENT_COST_BYTES + ENTRY_COST_BYTES;
+}
 
 export class BodyCache {
-  readonly #entries = new Map<string, BodyShape>();
+  readonly #entries = new Map<string, { shape: BodyShape; cost: number }>();
   #bytes = 0;
 
   get(key: string): BodyShape | undefined {
-    return this.#entries.get(key);
+    return this.#entries.get(key)?.shape;
   }
 
   set(key: string, shape: BodyShape): void {
     this.delete(key);
-    if (shape.bytes.length > CACHE_MAX_BYTES) return;
+    // A small body viewing a large buffer is copied, so the cache does not hold the rest.
+    const own = shape.bytes.buffer.byteLength > 2 * shape.bytes.length + 4096 ? { ...shape, bytes: Buffer.from(shape.bytes) } : shape;
+    const c = cost(own);
+    if (c > CACHE_MAX_BYTES) return;
     // Oldest first: a Map iterates in insertion order, and set() re-inserts.
-    for (const [k, old] of this.#entries) {
-      if (this.#bytes + shape.bytes.length <= CACHE_MAX_BYTES) break;
-      this.#entries.delete(k);
-      this.#bytes -= old.bytes.length;
+    for (const k of this.#entries.keys()) {
+      if (this.#bytes + c <= CACHE_MAX_BYTES && this.#entries.size < CACHE_MAX_ENTRIES) break;
+      this.delete(k);
     }
-    this.#entries.set(key, shape);
-    this.#bytes += shape.bytes.length;
+    this.#entries.set(key, { shape: own, cost: c });
+    this.#bytes += c;
   }
 
   delete(key: string): void {
     const old = this.#entries.get(key);
     if (!old) return;
     this.#entries.delete(key);
-    this.#bytes -= old.bytes.length;
+    this.#bytes -= old.cost;
   }
 
   dropRows(seqs: ReadonlySet<number>): void {
-    for (const [k, shape] of this.#entries) if (seqs.has(shape.seq)) this.delete(k);
+    for (const [k, e] of this.#entries) if (seqs.has(e.shape.seq)) this.delete(k);
   }
 
   clear(): void {

@@ -66,8 +66,10 @@ export function completeShape(shape: Omit<BodyShape, 'sha' | 'system' | 'tools'>
   feed(n);
   while (shape.states.size > STATE_MARKS) shape.states.delete(Math.min(...shape.states.keys()));
   const sha = finishDigest(h);
-  if (prev && c) {
-    // Outside the messages array, so among the kept segments; the tail moved by this much.
+  // Outside the messages array, so among the kept segments, whose tail moved by `moved`; a
+  // body with two `messages` members may have them between the two, in what was rescanned.
+  const inMiddle = (i: number | undefined): boolean => c !== undefined && i !== undefined && i >= c.keep && i < c.after;
+  if (prev && c && !inMiddle(prev.system) && !inMiddle(prev.tools)) {
     const moved = c.keep + c.middle.length - c.after;
     const place = (i: number | undefined): number | undefined => (i === undefined || i < c.keep ? i : i + moved);
     return { ...shape, sha, system: place(prev.system), tools: place(prev.tools) };

@@ -153,3 +153,49 @@ describe('turns stored from the turn before', () => {
     expect(() => reader.get(first!.id)).toThrow(expect.objectContaining({ code: 'HISTORY_CORRUPT' }));
   });
 });
+
+describe('edges of storing a turn from the turn before', () => {
+  it('reads empty bodies back, as sent and as forwarded', () => {
+    const { writer, reader } = open();
+    const [first] = session(1);
+    writer.insertBatch([{ ...first!, id: 'empty', originalBody: Buffer.alloc(0), forwardedBody: Buffer.from('{}') }, { ...first!, id: 'empty-too', originalBody: '', forwardedBody: '' }]);
+    expect([reader.get('empty')!.originalBody, reader.get('empty')!.forwardedBody]).toEqual(['', '{}']);
+    expect([reader.get('empty-too')!.originalBody, reader.get('empty-too')!.forwardedBody]).toEqual(['', '']);
+  });
+
+  it('names the right system and tools parts when they sit between two messages members', () => {
+    const { db, writer, reader } = open();
+    const body = (n: number): string =>
+      `{"messages":[{"role":"user","content":"a"}],"system":"${'s'.repeat(80)}","tools":[{"name":"${'t'.repeat(80)}"}],"messages":[${Array.from({ length: n }, (_, i) => `{"role":"user","content":"m${i}"}`).join(',')}]}`;
+    const records = [1, 2, 3].map((n) => fixtureRecord({ headers: { 'x-claude-code-session-id': 'dup' }, body: body(n) }, '{}', { id: `dup-${n}`, startedAt: 1_700_000_000_000 + n }));
+    for (const r of records) expect(writer.insertBatch([r]).failures).toEqual([]);
+    expectIntact(reader, records);
+    const kinds = db.prepare('SELECT p.kind FROM exchanges e JOIN parts p ON p.id IN (e.system_part, e.tools_part) ORDER BY e.seq, p.kind').pluck().all();
+    expect(kinds).toEqual(['system', 'tools', 'system', 'tools', 'system', 'tools']);
+  });
+
+  it('hands a surviving turn its own links in one pass when all its ancestors go at once', () => {
+    const { db, writer, reader } = open();
+    const records = session(60);
+    for (const r of records) writer.insertBatch([r]);
+    writer.setRetention({ maxRows: 1, maxAgeDays: 0 });
+    expectIntact(reader, records.slice(-1));
+    const row = db.prepare('SELECT seq, parts_base FROM exchanges').get() as { seq: number; parts_base: number | null };
+    expect(row.parts_base).toBeNull();
+    const linked = count(db, `SELECT count(*) FROM exchange_parts WHERE seq = ${row.seq}`);
+    expect(linked).toBe(count(db, 'SELECT count(*) FROM parts'));
+  });
+
+  it('keeps the main thread continuing while a small model answers in the same session', () => {
+    const { db, writer, reader } = open();
+    const main = session(4, 'mixed');
+    const side = { ...main[0]!, id: 'title', model: 'claude-haiku-4-5', originalBody: Buffer.from('{"model":"claude-haiku-4-5","messages":[{"role":"user","content":"Name this chat"}]}') };
+    writer.insertBatch([main[0]!]);
+    writer.insertBatch([main[1]!]);
+    writer.insertBatch([side]);
+    writer.insertBatch([main[2]!]);
+    const base = db.prepare("SELECT parts_base FROM exchanges WHERE id = 'mixed-2'").pluck().get();
+    expect(base).toBe(db.prepare("SELECT seq FROM exchanges WHERE id = 'mixed-1'").pluck().get());
+    expectIntact(reader, [...main.slice(0, 3), side]);
+  });
+});

@@ -70,11 +70,18 @@ export class RowConverter {
   /** Converts up to `limit` rows in one transaction; returns how many. */
   step(limit = CONVERT_BATCH_ROWS): number {
     if (this.#status.state !== 'converting') return 0;
-    const n = this.#db.transaction(() => {
-      const rows = this.#next.all(limit);
-      for (const r of rows) this.#convert(r);
-      return rows.length;
-    }).immediate();
+    let n: number;
+    try {
+      n = this.#db.transaction(() => {
+        const rows = this.#next.all(limit);
+        for (const r of rows) this.#convert(r);
+        return rows.length;
+      }).immediate();
+    } catch (err) {
+      // The parts this batch stored are gone with it; the writer's caches must not name them.
+      this.#records.forget();
+      throw err;
+    }
     this.#status.rowsDone += n;
     if (n === 0) this.#status.state = 'compacting';
     return n;
@@ -95,6 +102,7 @@ export class RowConverter {
       responseHeaders: headers(r.response_headers),
       // Old rows come in storage order, not by thread; each is split whole.
       continueThread: false,
+      model: r.model,
     });
     this.#records.placeTurn(
       r.seq,

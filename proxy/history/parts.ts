@@ -60,6 +60,7 @@ export function textSize(b: Uint8Array): number {
 const ID_CACHE_MAX = 4096;
 /** Copies of recently stored parts kept to recognise them again without hashing. */
 const RECENT_MAX_BYTES = 8 * 1024 * 1024;
+const RECENT_ENTRY_COST_BYTES = 256;
 const EDGE = 24;
 
 /** A cheap key for a part: its length and its edges. Equal keys are only candidates. */
@@ -103,9 +104,11 @@ export class PartWriter {
     const seen = this.#recent.get(fp);
     if (seen && seen.bytes.equals(bytes)) return seen.ref;
     const ref = this.#putHashed(kind, bytes, index);
-    if (this.#recentBytes + bytes.length > RECENT_MAX_BYTES) this.#forgetRecent();
+    // Each entry costs its copy, its key and its hash besides: tiny parts count at least that.
+    const cost = bytes.length + RECENT_ENTRY_COST_BYTES;
+    if (this.#recentBytes + cost > RECENT_MAX_BYTES) this.#forgetRecent();
     this.#recent.set(fp, { bytes: Buffer.from(bytes), ref });
-    this.#recentBytes += bytes.length;
+    this.#recentBytes += cost;
     return ref;
   }
 
@@ -168,7 +171,10 @@ export class PartWriter {
   }
 
   #whole(body: Buffer, seq: number, index: boolean): BodyShape {
-    const split = splitBody(body);
+    const cut = splitBody(body);
+    // An empty body is one empty glue entry: a zero-length manifest could bind as NULL,
+    // which means "no body", and the check covers exactly what the manifest holds.
+    const split = cut.segments.length > 0 ? cut : { segments: [{ kind: 'glue' as const, start: 0, end: 0 }], messages: [] };
     const stored = split.segments.map((s) => this.#segment(body, s, seq, index));
     const { bytes, offsets } = encodeEntries(stored.map((x) => x.entry));
     const refs = stored.map((x) => x.ref);
@@ -180,8 +186,7 @@ export class PartWriter {
       refs,
       sizes: stored.map((x) => x.size),
       size: stored.reduce((n, x) => n + x.size, 0),
-      // One empty glue entry: a zero-length blob could bind as NULL, which means "no body".
-      manifest: bytes.length === 0 ? Buffer.of(0) : bytes,
+      manifest: bytes,
       offsets,
       glue: Buffer.concat(glue),
       states: new Map(),

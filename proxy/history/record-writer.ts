@@ -37,9 +37,11 @@ const THREAD_KEY_BYTES = 256;
  * session and agent, or else the last one that began the same way. Only a hint; the split
  * proves the bytes it takes over.
  */
-export function threadKey(headers: Record<string, string>, body: Buffer): string {
+export function threadKey(headers: Record<string, string>, model: string | null, body: Buffer): string {
   const session = headerValue(headers, SESSION_HEADER);
-  if (session !== null) return `h:${session}\0${headerValue(headers, AGENT_HEADER) ?? ''}`;
+  // The model too: Claude Code asks a small model for a title or a topic in the same
+  // session, and that request must not take the place of the main thread's last body.
+  if (session !== null) return `h:${session}\0${headerValue(headers, AGENT_HEADER) ?? ''}\0${model ?? ''}`;
   return `b:${body.toString('latin1', 0, THREAD_KEY_BYTES)}`;
 }
 
@@ -53,6 +55,7 @@ export interface BodiesInput {
   responseHeaders: Record<string, string>;
   /** Continue the thread's last body (new traffic); the background conversion does not. */
   continueThread: boolean;
+  model: string | null;
 }
 
 /** A row's body columns, computed before the row is written. */
@@ -137,6 +140,7 @@ export class RecordWriter {
       requestHeaders: record.requestHeaders ?? {},
       responseHeaders: record.responseHeaders ?? {},
       continueThread: true,
+      model: record.model,
     });
     const responseText = assembled === null && response !== null && response.length <= ANSWER_PARSE_MAX_BYTES ? response.toString('utf8') : null;
     const { turn, cost } = this.#turn(seq, record, bodies.stored, assembled, responseText);
@@ -170,7 +174,7 @@ export class RecordWriter {
 
   /** Parts (stored now: they are their own rows), the row's body columns and its full-text entry. */
   #bodies(b: BodiesInput): { stored: StoredBody | null; columns: BodyColumns; fts: [string | null, string | null] | null } {
-    const thread = b.continueThread && b.original !== null ? threadKey(b.requestHeaders, b.original) : null;
+    const thread = b.continueThread && b.original !== null ? threadKey(b.requestHeaders, b.model, b.original) : null;
     const o = b.original === null ? null : this.parts.store(b.original, b.seq, { index: true, thread });
     // The forwarded body is indexed through its parts only where the original is not: the
     // appended text tells no row apart, and the rest is the original's. It may continue
@@ -233,27 +237,20 @@ export class RecordWriter {
 
   /**
    * After the rows are deleted: drops parts only they used. Returns how many parts went.
-   * A remaining row whose base went first takes its own links to what it inherited from
-   * the removed rows, so nothing it references can go.
+   * A remaining row whose base went takes its own link to every part it references and
+   * stops inheriting, so nothing it (or a row continuing it) needs can go. One pass over
+   * that row's manifests, however many of its ancestors went with the base.
    */
   released(rows: readonly RemovedRow[]): number {
-    const removed = new Map(rows.map((r) => [r.seq, r]));
     for (const r of rows) {
       for (const child of this.#children.all(r.seq)) {
-        const needed = new Set([...manifestParts(child.original_manifest), ...manifestParts(child.forwarded_manifest)]);
-        let base: number | null = r.seq;
-        for (let up = removed.get(base); up; up = base === null ? undefined : removed.get(base)) {
-          for (const id of [...manifestParts(up.original_manifest), ...manifestParts(up.forwarded_manifest)]) {
-            if (needed.has(id)) this.parts.adopt(child.seq, [id]);
-          }
-          base = up.parts_base;
-        }
-        this.#rebase.run(base, child.seq);
+        this.parts.adopt(child.seq, new Set([...manifestParts(child.original_manifest), ...manifestParts(child.forwarded_manifest)]));
+        this.#rebase.run(null, child.seq);
       }
     }
     let parts = 0;
     for (const r of rows) parts += this.parts.release(r.seq, [r.original_manifest, r.forwarded_manifest]);
-    this.parts.forgetRows(new Set(removed.keys()));
+    this.parts.forgetRows(new Set(rows.map((r) => r.seq)));
     return parts;
   }
 }
