@@ -57,6 +57,27 @@ function reopen(file: string): { db: Db; writer: HistoryWriter } {
 }
 
 describe('converting a schema-1 database', () => {
+  it('loses nothing when a conversion step fails midway: new turns stored after it read back whole', () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const { file, bodies } = schema1File(t.dir);
+    const { db, writer } = reopen(file);
+    cleanups.push(() => db.close());
+    const converter = new RowConverter(db, writer.records);
+    // A full disk, simulated: the step's turn placement fails after its parts were stored.
+    db.exec("CREATE TRIGGER full BEFORE UPDATE OF session ON exchanges WHEN NEW.session IS NOT NULL BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    expect(() => converter.step(3)).toThrow('disk full');
+    db.exec('DROP TRIGGER full');
+    expect(db.prepare('SELECT count(*) FROM parts').pluck().get()).toBe(0);
+    // The same messages again, as a new turn: the parts the failed step stored must not be reused.
+    const [first] = session;
+    writer.insertBatch([{ ...makeRecord({ id: 'after-failure' }), originalBody: Buffer.from(first!.body), forwardedBody: Buffer.from(first!.body) }]);
+    while (converter.step(7) > 0);
+    const reader = new HistoryReader(db);
+    expect(reader.get('after-failure')!.originalBody).toBe(first!.body);
+    for (const [id, body] of bodies) expect(reader.get(id)?.originalBody, id).toBe(body);
+  });
+
   it('converts in bounded batches, reads both shapes meanwhile, and resumes after a crash', () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
