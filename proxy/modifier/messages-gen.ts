@@ -1,19 +1,12 @@
 /** Test helper: seeded random Messages request bodies, and a writer that spells the same
  * JSON value in the many ways JSON.stringify does not. Not used by the app. */
 
+import { rng } from '../../bench/bodies.js';
+
 export type Rand = () => number;
 
-/** mulberry32: small, seeded, good enough to spread test cases. */
-export function seeded(seed: number): Rand {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so a failing case can be run again. */
+export const seeded = rng;
 
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 const chance = (r: Rand, p: number): boolean => r() < p;

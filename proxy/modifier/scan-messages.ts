@@ -6,15 +6,7 @@
  * `cache_control`: removing it would mean removing every copy, so the scan gives up.
  * null means "invalid or unsure": the caller parses instead, which also words the error.
  */
-import { INVALID, JsonScanner } from '../lib/json-scan.js';
-
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
+import { CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, INVALID, JsonScanner, OPEN_ARRAY, OPEN_OBJECT, QUOTE } from '../lib/json-scan.js';
 
 export interface ContentScan {
   kind: 'string' | 'array' | 'other';

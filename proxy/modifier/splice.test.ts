@@ -6,6 +6,15 @@ import { spliceMessagesBody } from './splice.js';
 
 const RUNS = 4000;
 
+/** Bytes `a` and `b` share at the start plus at the end (at most `a`'s length). */
+function commonEnds(a: Buffer, b: Buffer): number {
+  let p = 0;
+  while (p < a.length && a[p] === b[p]) p++;
+  let q = 0;
+  while (q < a.length - p && a[a.length - 1 - q] === b[b.length - 1 - q]) q++;
+  return p + q;
+}
+
 /** What the parsed road gives, or the error code it throws. */
 function parsed(raw: Buffer, text: string): ReturnType<typeof prepareByParsing> | string {
   try {
@@ -59,8 +68,9 @@ describe('spliceMessagesBody on bodies spelled otherwise', () => {
       }
       // Same value, same key order: stringifying both gives the same text.
       expect(JSON.stringify(JSON.parse(got.forwarded.toString())), context).toBe(w.forwarded.toString());
-      // What the modifier did not touch keeps its bytes: the splice only inserts and cuts.
-      expect(got.forwarded.length, context).toBeGreaterThan(0);
+      // Without a breakpoint to move, the text goes in at one place: every other byte is
+      // the client's own, in a prefix and a suffix of the received body.
+      if (!('cache_control' in value)) expect(commonEnds(raw, got.forwarded), context).toBeGreaterThanOrEqual(raw.length);
     }
     // Only a repeated top-level cache_control (none generated) may send a body to parsing.
     expect(spliced).toBe(RUNS);
