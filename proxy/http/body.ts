@@ -59,8 +59,9 @@ export function prepareMessagesBody(raw: Buffer, modifierText: string): Prepared
   return spliceMessagesBody(raw, modifierText) ?? prepareByParsing(raw, modifierText);
 }
 
-/** The parsed road, and the definition the byte road matches: decode as UTF-8, JSON.parse,
- * applyModifier, JSON.stringify, encode. */
+/** The parsed road: decode as UTF-8, JSON.parse, applyModifier, JSON.stringify, encode. The
+ * byte road gives these very bytes for a body in JSON.stringify's form (Claude Code's are),
+ * and for any other body bytes that parse to the same value. */
 export function prepareByParsing(raw: Buffer, modifierText: string): PreparedBody {
   const parsed = parseJsonText(raw.toString('utf8'));
   const result = applyModifier(parsed, modifierText);
