@@ -1,9 +1,8 @@
-import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import getRawBody from 'raw-body';
-import { fromBinary, onlyAsciiEscapes, toBinary } from '../lib/binary-json.js';
 import { errors } from './errors.js';
 import { applyModifier } from '../modifier/modifier.js';
+import { spliceMessagesBody } from '../modifier/splice.js';
 import { stringifyJson } from '../lib/walk.js';
 
 /** Reads the whole request body, refusing more than `limit` bytes with a 413. */
@@ -51,23 +50,19 @@ export interface PreparedBody {
 }
 
 /**
- * Parses a Messages request and applies the modifier. The result is always exactly what
- * decoding `raw` as UTF-8, JSON.parse, applyModifier and UTF-8-encoding JSON.stringify
- * give, but most bodies take a faster road to it: parsed as binary JSON (binary-json.ts),
- * modified with the modifier's own bytes, and stringified; stringify writes those
- * characters back unchanged and encoding as Latin-1 restores the very bytes. For a 100 KB
- * prompt with some non-ASCII this halves the main thread's work and the garbage.
- *
- * The binary road is only taken when it cannot differ: the body is valid UTF-8, it has no
- * \u escape above U+007F, and the modifier text has no lone surrogate (stringify escapes
- * those; UTF-8 cannot carry them). Anything that fails to parse is parsed again the
- * ordinary way, so errors read the same.
+ * Applies the modifier to a Messages request. Nearly every body takes the byte road
+ * (modifier/splice.ts): one validating scan and a splice, no decode, parse or stringify.
+ * Anything it is unsure of, invalid JSON included, takes the parsed road, so errors read
+ * the same as ever.
  */
 export function prepareMessagesBody(raw: Buffer, modifierText: string): PreparedBody {
-  if (binaryRoadIsExact(raw, modifierText)) {
-    const prepared = prepareBinary(raw, modifierText);
-    if (prepared) return prepared;
-  }
+  return spliceMessagesBody(raw, modifierText) ?? prepareByParsing(raw, modifierText);
+}
+
+/** The parsed road: decode as UTF-8, JSON.parse, applyModifier, JSON.stringify, encode. The
+ * byte road gives these very bytes for a body in JSON.stringify's form (Claude Code's are),
+ * and for any other body bytes that parse to the same value. */
+export function prepareByParsing(raw: Buffer, modifierText: string): PreparedBody {
   const parsed = parseJsonText(raw.toString('utf8'));
   const result = applyModifier(parsed, modifierText);
   return {
@@ -75,33 +70,5 @@ export function prepareMessagesBody(raw: Buffer, modifierText: string): Prepared
     stream: parsed.stream === true,
     modified: result.modified,
     forwarded: result.modified ? Buffer.from(stringifyJson(result.body)!) : raw,
-  };
-}
-
-const LONE_SURROGATE = /\p{Cs}/u;
-
-/** Exported for tests: whether the binary road gives exactly the ordinary result. */
-export function binaryRoadIsExact(raw: Buffer, modifierText: string): boolean {
-  return !LONE_SURROGATE.test(modifierText) && isUtf8(raw) && onlyAsciiEscapes(raw.toString('latin1'));
-}
-
-let lastModifier = { text: '', binary: '' };
-
-function prepareBinary(raw: Buffer, modifierText: string): PreparedBody | null {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw.toString('latin1'));
-  } catch {
-    return null;
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
-  const body = parsed as JsonObject;
-  if (lastModifier.text !== modifierText) lastModifier = { text: modifierText, binary: toBinary(modifierText) };
-  const result = applyModifier(body, lastModifier.binary);
-  return {
-    model: typeof body.model === 'string' ? fromBinary(body.model) : null,
-    stream: body.stream === true,
-    modified: result.modified,
-    forwarded: result.modified ? Buffer.from(stringifyJson(result.body)!, 'latin1') : raw,
   };
 }
