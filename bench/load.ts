@@ -116,13 +116,17 @@ export interface StreamResult {
   delay: Percentiles;
   /** Every delay measured, for pooling rounds. */
   delays: number[];
+  /** Time to first byte: request sent to the response's first body bytes (ms). */
+  ttfb: Percentiles;
+  ttfbs: number[];
 }
 
 const STAMP = /\[t=(\d+)\]/g;
 
 /** One SSE stream; pushes each delta's delay into `delays` and resolves with success. */
-function oneStream(agent: http.Agent, url: URL, o: StreamOptions, body: Buffer, delays: number[]): Promise<boolean> {
+function oneStream(agent: http.Agent, url: URL, o: StreamOptions, body: Buffer, delays: number[], ttfbs: number[]): Promise<boolean> {
   return new Promise((resolve) => {
+    const sent = nowMs();
     const req = send(agent, url, o.headers, body, {
       [STREAM_EVENTS_HEADER]: String(o.events),
       [STREAM_INTERVAL_HEADER]: String(o.intervalMs),
@@ -130,10 +134,15 @@ function oneStream(agent: http.Agent, url: URL, o: StreamOptions, body: Buffer, 
     req.once('error', () => resolve(false));
     req.once('response', (res) => {
       let seen = 0;
+      let firstByte = false;
       let stopped = false;
       let carry = '';
       res.on('data', (chunk: Buffer) => {
         const now = process.hrtime.bigint();
+        if (!firstByte) {
+          firstByte = true;
+          ttfbs.push(nowMs() - sent);
+        }
         // latin1 keeps every ASCII stamp intact even when a UTF-8 character is split.
         const text = carry + chunk.toString('latin1');
         const end = text.lastIndexOf('\n\n');
@@ -159,16 +168,17 @@ export async function runStreams(o: StreamOptions): Promise<StreamResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.concurrency });
   const url = new URL(o.path, o.baseUrl);
   const delays: number[] = [];
+  const ttfbs: number[] = [];
   let started = 0;
   let errors = 0;
   const t0 = nowMs();
   async function worker(): Promise<void> {
     while (started < o.streams) {
       const body = o.bodies[started++ % o.bodies.length]!;
-      if (!(await oneStream(agent, url, o, body, delays))) errors++;
+      if (!(await oneStream(agent, url, o, body, delays, ttfbs))) errors++;
     }
   }
   await Promise.all(Array.from({ length: o.concurrency }, worker));
   agent.destroy();
-  return { streams: o.streams, errors, elapsedMs: nowMs() - t0, delay: percentiles(delays), delays };
+  return { streams: o.streams, errors, elapsedMs: nowMs() - t0, delay: percentiles(delays), delays, ttfb: percentiles(ttfbs), ttfbs };
 }

@@ -10,6 +10,7 @@ import { migrationMessage, RowConverter } from './migrate-rows.js';
 import { openWriteDatabase, type Db } from './schema.js';
 import { recordChars } from './shedding.js';
 import { HistoryWriter } from './writer.js';
+import { lowerThreadPriority } from './thread-priority.js';
 
 /** A batch is committed after this delay, or sooner when it reaches one of the sizes below. */
 const BATCH_DELAY_MS = 25;
@@ -21,6 +22,7 @@ if (!parentPort) throw new Error('writer-worker must run as a worker thread');
 const port = parentPort;
 const init = workerData as WorkerInit;
 const post = (message: FromWorker): void => port.postMessage(message);
+lowerThreadPriority();
 
 function open(): { db: Db; writer: HistoryWriter } | null {
   try {
