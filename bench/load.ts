@@ -33,6 +33,8 @@ export interface Target {
   headers: Record<string, string>;
   /** Cycled through, one per request. */
   bodies: Buffer[];
+  /** Headers of the i-th request on top of `headers` (a session id, say). */
+  headersFor?: (i: number) => Record<string, string>;
 }
 
 export interface LoadOptions extends Target {
@@ -86,9 +88,11 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const limit = o.requests ?? Infinity;
   async function worker(): Promise<void> {
     while (started < limit && nowMs() < deadline) {
-      const body = o.bodies[started++ % o.bodies.length]!;
+      const i = started++;
+      const body = o.bodies[i % o.bodies.length]!;
+      const headers = o.headersFor ? { ...o.headers, ...o.headersFor(i) } : o.headers;
       const s = nowMs();
-      const ok = await oneRequest(agent, url, o.headers, body);
+      const ok = await oneRequest(agent, url, headers, body);
       if (ok) latencies.push(nowMs() - s);
       else errors++;
     }

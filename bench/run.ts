@@ -21,6 +21,8 @@
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bodyMix, clientHeaders, smallBody } from './bodies.js';
+import { sessionWorkload } from './session-bodies.js';
+import { soak } from './soak.js';
 import { cpuOf, sampleRss, startChild, type ChildServer } from './child.js';
 import { percentiles, runLoad, runStreams, type LoadResult, type Percentiles, type StreamResult, type Target } from './load.js';
 
@@ -29,8 +31,8 @@ const quick = argv.includes('--quick');
 const profile = argv.includes('--profile');
 
 const P = quick
-  ? { rounds: 1, warmupMs: 1000, seqRequests: 100, tputMs: 2000, tputConcurrency: 16, latStreams: 16, latConcurrency: 16, ttfbStreams: 10, latEvents: 50, memStreams: 200, memEvents: 50, memIntervalMs: 40 }
-  : { rounds: 3, warmupMs: 2000, seqRequests: 300, tputMs: 6000, tputConcurrency: 16, latStreams: 32, latConcurrency: 16, ttfbStreams: 30, latEvents: 150, memStreams: 200, memEvents: 150, memIntervalMs: 40 };
+  ? { rounds: 1, warmupMs: 1000, seqRequests: 100, tputMs: 2000, tputConcurrency: 16, latStreams: 16, latConcurrency: 16, ttfbStreams: 10, sessions: 16, sessionTurns: 10, soakRequests: 2000, latEvents: 50, memStreams: 200, memEvents: 50, memIntervalMs: 40 }
+  : { rounds: 3, warmupMs: 2000, seqRequests: 300, tputMs: 6000, tputConcurrency: 16, latStreams: 32, latConcurrency: 16, ttfbStreams: 30, sessions: 16, sessionTurns: 30, soakRequests: 20_000, latEvents: 150, memStreams: 200, memEvents: 150, memIntervalMs: 40 };
 const LAT_INTERVAL_MS = 10;
 
 const TARGETS = { throughputRatio: 0.7, latencyRatio: 1.3, cpuRatio: 1.5, streamLatencyRatio: 1.3, streamP99Ratio: 1.5, ttfbRatio: 1.3, memPeakMb: 150 };
@@ -48,6 +50,8 @@ const plainBodies = bodyMix(false);
 const streamBodies = bodyMix(true);
 const smallPlainBodies = [smallBody(false)];
 const smallStreamBodies = [smallBody(true)];
+const sessions = sessionWorkload(P.sessions, P.sessionTurns, false);
+const sessionTarget = (srv: ChildServer): Target => ({ ...target(srv, false), bodies: sessions.bodies, headersFor: sessions.headersFor });
 const target = (srv: ChildServer, stream: boolean, small = false): Target => ({
   baseUrl: srv.url,
   path: '/v1/messages?beta=true',
@@ -66,10 +70,10 @@ interface TputRun {
   cpu: { total: number; main: number; upstream: number; load: number };
 }
 
-async function throughput(srv: ChildServer, upstream: ChildServer): Promise<TputRun> {
+async function throughput(srv: ChildServer, upstream: ChildServer, on: Target = target(srv, false)): Promise<TputRun> {
   const rss = sampleRss(srv.pid, 50);
   const before = { srv: cpuOf(srv.pid), up: cpuOf(upstream.pid), load: process.cpuUsage() };
-  const load = await runLoad({ ...target(srv, false), concurrency: P.tputConcurrency, durationMs: P.tputMs });
+  const load = await runLoad({ ...on, concurrency: P.tputConcurrency, durationMs: P.tputMs });
   const flushMs = await srv.flush();
   const after = { srv: cpuOf(srv.pid), up: cpuOf(upstream.pid), load: process.cpuUsage(before.load) };
   const { peakMb } = rss.stop();
@@ -183,6 +187,7 @@ async function main(): Promise<void> {
 
     const seq = { upstream: [] as LoadResult[], bare: [] as LoadResult[], addendum: [] as LoadResult[] };
     const tput = { bare: [] as TputRun[], addendum: [] as TputRun[] };
+    const sess = { bare: [] as TputRun[], addendum: [] as TputRun[] };
     const lat = { upstream: [] as StreamResult[], bare: [] as StreamResult[], addendum: [] as StreamResult[] };
     const alone = { upstream: [] as StreamResult[], bare: [] as StreamResult[], addendum: [] as StreamResult[] };
     for (let round = 1; round <= P.rounds; round++) {
@@ -192,6 +197,7 @@ async function main(): Promise<void> {
       seq.upstream.push(await sequential(upstream));
       for (const [k, srv] of pair) seq[k].push(await sequential(srv));
       for (const [k, srv] of pair) tput[k].push(await throughput(srv, upstream));
+      for (const [k, srv] of pair) sess[k].push(await throughput(srv, upstream, sessionTarget(srv)));
       lat.upstream.push(await streamLatency(upstream));
       for (const [k, srv] of pair) lat[k].push(await streamLatency(srv));
       alone.upstream.push(await streamTtfbAlone(upstream));
@@ -206,6 +212,9 @@ async function main(): Promise<void> {
     const memAdd = await manyStreams('addendum', false, startAddendum);
     const smallBare = await manyStreams('bare', true, startBare);
     const smallAdd = await manyStreams('addendum', true, startAddendum);
+    progress(`soak: ${P.soakRequests} requests`);
+    const soaked = await soak(startAddendum, (srv) => target(srv, false), P.soakRequests, P.tputConcurrency);
+    progress(`addendum soak: RSS ${soaked.startMb.toFixed(1)} -> ${soaked.endMb.toFixed(1)} MB (peak ${soaked.peakMb.toFixed(1)}), errors ${soaked.errors}`);
 
     // ---------- report ----------
     const m = <T>(xs: T[], pick: (x: T) => number): number => median(xs.map(pick));
@@ -220,6 +229,13 @@ async function main(): Promise<void> {
     const cpuMain = { b: m(tput.bare, (r) => r.cpu.main), a: m(tput.addendum, (r) => r.cpu.main) };
     const cpuUp = { b: m(tput.bare, (r) => r.cpu.upstream), a: m(tput.addendum, (r) => r.cpu.upstream) };
     const cpuLoad = { b: m(tput.bare, (r) => r.cpu.load), a: m(tput.addendum, (r) => r.cpu.load) };
+    const sSus = { b: m(sess.bare, (r) => r.sustainedRps), a: m(sess.addendum, (r) => r.sustainedRps) };
+    const sFlush = m(sess.addendum, (r) => r.flushMs);
+    const sCpu = { b: m(sess.bare, (r) => r.cpu.total), a: m(sess.addendum, (r) => r.cpu.total) };
+    const sCpuMain = { b: m(sess.bare, (r) => r.cpu.main), a: m(sess.addendum, (r) => r.cpu.main) };
+    const sLat = { b: m(sess.bare, (r) => r.load.latency.p50), a: m(sess.addendum, (r) => r.load.latency.p50) };
+    const sRss = { b: m(sess.bare, (r) => r.peakRssMb), a: m(sess.addendum, (r) => r.peakRssMb) };
+    const sessRatio = sSus.a / sSus.b;
     const tRss = { b: m(tput.bare, (r) => r.peakRssMb), a: m(tput.addendum, (r) => r.peakRssMb) };
     // A p99 of one round rests on a few dozen events; pooling the rounds steadies it.
     const pooled = (rs: StreamResult[]): Percentiles => percentiles(rs.flatMap((r) => r.delays));
@@ -232,8 +248,8 @@ async function main(): Promise<void> {
     const ttfb16 = { u: ttfbOf(lat.upstream), b: ttfbOf(lat.bare), a: ttfbOf(lat.addendum) };
     const ttfb1 = { u: ttfbOf(alone.upstream), b: ttfbOf(alone.bare), a: ttfbOf(alone.addendum) };
     const errs =
-      [...seq.upstream, ...seq.bare, ...seq.addendum, ...tput.bare.map((t) => t.load), ...tput.addendum.map((t) => t.load)].reduce((n, r) => n + r.errors, 0) +
-      [...lat.upstream, ...lat.bare, ...lat.addendum, ...alone.upstream, ...alone.bare, ...alone.addendum, memBare.streams, memAdd.streams, smallBare.streams, smallAdd.streams].reduce((n, r) => n + r.errors, 0);
+      [...seq.upstream, ...seq.bare, ...seq.addendum, ...tput.bare.map((t) => t.load), ...tput.addendum.map((t) => t.load), ...sess.bare.map((t) => t.load), ...sess.addendum.map((t) => t.load)].reduce((n, r) => n + r.errors, 0) +
+      [...lat.upstream, ...lat.bare, ...lat.addendum, ...alone.upstream, ...alone.bare, ...alone.addendum, memBare.streams, memAdd.streams, smallBare.streams, smallAdd.streams, soaked].reduce((n, r) => n + r.errors, 0);
 
     const tputRatio = sus.a / sus.b;
     const lat50Ratio = sd50.a / sd50.b;
@@ -261,6 +277,13 @@ async function main(): Promise<void> {
           ['  forwarder CPU ms/request, all threads', '', f(cpuTot.b), f(cpuTot.a), `${f(cpuRatio, 1)}×`, goal(cpuRatio, TARGETS.cpuRatio)],
           ['  forwarder CPU ms/request, main thread', '', f(cpuMain.b), f(cpuMain.a), '', ''],
           ['  upstream + load generator CPU ms/request', '', f(cpuUp.b + cpuLoad.b), f(cpuUp.a + cpuLoad.a), '', ''],
+          [`Session workload, concurrency ${P.tputConcurrency}: ${P.sessions} sessions x ${P.sessionTurns} turns (${Math.round(sessions.bodies[0]!.length / 1024)}–${Math.round(sessions.bodies.at(-1)!.length / 1024)} KB)`, '', '', '', '', ''],
+          ['  requests/s incl. history flush', '', f(sSus.b, 0), f(sSus.a, 0), `${f(sessRatio)}×`, goal(sessRatio, TARGETS.throughputRatio, false)],
+          ['  history flush after run (ms)', '', '', f(sFlush, 0), '', ''],
+          ['  latency p50 (ms)', '', f(sLat.b, 1), f(sLat.a, 1), '', ''],
+          ['  forwarder CPU ms/request, all threads', '', f(sCpu.b), f(sCpu.a), `${f(sCpu.a / sCpu.b, 1)}×`, goal(sCpu.a / sCpu.b, TARGETS.cpuRatio)],
+          ['  forwarder CPU ms/request, main thread', '', f(sCpuMain.b), f(sCpuMain.a), '', ''],
+          ['  peak RSS during run (MB)', '', f(sRss.b, 0), f(sRss.a, 0), '', ''],
           [`Streaming, ${P.latConcurrency} concurrent, ${P.latEvents} deltas every ${LAT_INTERVAL_MS} ms, ${sdA.count} events pooled`, '', '', '', '', ''],
           ['  per-event delay p50 (ms)', f(sd50.u, 3), f(sd50.b, 3), f(sd50.a, 3), `${f(lat50Ratio)}×`, goal(lat50Ratio, TARGETS.streamLatencyRatio)],
           ['  per-event delay p99 (ms)', f(sd99.u, 3), f(sd99.b, 3), f(sd99.a, 3), `${f(lat99Ratio)}×`, goal(lat99Ratio, TARGETS.streamP99Ratio)],
@@ -274,13 +297,15 @@ async function main(): Promise<void> {
           ['  per-event delay p50 / p99 (ms)', '', `${f(memBare.streams.delay.p50)} / ${f(memBare.streams.delay.p99)}`, `${f(memAdd.streams.delay.p50)} / ${f(memAdd.streams.delay.p99)}`, '', ''],
           ['  peak RSS, one-line prompts (MB)', '', f(smallBare.peakRssMb, 1), f(smallAdd.peakRssMb, 1), '', `< ${TARGETS.memPeakMb} MB ${mark(smallAdd.peakRssMb < TARGETS.memPeakMb)}`],
           ['  per-event delay p50 / p99 (ms)', '', `${f(smallBare.streams.delay.p50)} / ${f(smallBare.streams.delay.p99)}`, `${f(smallAdd.streams.delay.p50)} / ${f(smallAdd.streams.delay.p99)}`, '', ''],
+          [`Soak: ${soaked.requests} requests, concurrency ${P.tputConcurrency} (fresh process)`, '', '', '', '', ''],
+          ['  RSS at start / end / peak (MB)', '', '', `${f(soaked.startMb, 0)} / ${f(soaked.endMb, 0)} / ${f(soaked.peakMb, 0)}`, `${f(soaked.endMb / soaked.startMb)}×`, 'report'],
         ],
         ['', 'upstream', 'bare', 'addendum', 'ratio', 'target'],
       ),
     );
     console.log(`\nFailed requests/streams: ${errs}. Total time ${f((performance.now() - t0) / 1000, 0)} s.`);
     console.log(
-      `Targets: latency p50 ${mark(seqRatio <= TARGETS.latencyRatio)}  throughput ${mark(tputRatio >= TARGETS.throughputRatio)}  CPU ${mark(cpuRatio <= TARGETS.cpuRatio)}  ` +
+      `Targets: latency p50 ${mark(seqRatio <= TARGETS.latencyRatio)}  throughput ${mark(tputRatio >= TARGETS.throughputRatio)}  sessions ${mark(sessRatio >= TARGETS.throughputRatio)}  CPU ${mark(cpuRatio <= TARGETS.cpuRatio)}  ` +
         `stream p50 ${mark(lat50Ratio <= TARGETS.streamLatencyRatio)}  stream p99 ${mark(lat99Ratio <= TARGETS.streamP99Ratio)}  ` +
         `TTFB c=${P.latConcurrency} ${mark(ttfb16Ratio <= TARGETS.ttfbRatio)}  TTFB c=1 ${mark(ttfb1Ratio <= TARGETS.ttfbRatio)}  memory ${mark(memOk)}  (added latency ${f(seqP50.a - seqP50.u)} ms)`,
     );
