@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha256 } from '../proxy/history/body-digest.js';
 import { pack } from '../proxy/history/codec.js';
-import { answerFor, loadFixture } from '../proxy/history/fixtures.js';
+import { answerFor } from '../proxy/history/fixtures.js';
 import { openHistory, type QueuedRecord } from '../proxy/history/index.js';
 import { openReadDatabase, openWriteDatabase } from '../proxy/history/schema.js';
 import { SessionReader } from '../proxy/history/session-reader.js';
@@ -32,6 +32,7 @@ import { applyModifier } from '../proxy/modifier/modifier.js';
 import { BENCH_MODIFIER } from './addendum.js';
 import { rng, sourceFile } from './bodies.js';
 import { LegacyHistory } from './legacy-history.js';
+import { base, fixture, growingBody } from './session-bodies.js';
 
 const quick = process.argv.includes('--quick');
 /** Milliseconds `write` takes. */
@@ -40,8 +41,6 @@ function timeWrite(write: () => void): number {
   write();
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
-const fixture = loadFixture('claude-code-2.1.197-session.jsonl');
-const base = JSON.parse(fixture[fixture.length - 1]!.body) as { messages: unknown[]; [k: string]: unknown };
 
 const tempData = (): string => mkdtempSync(join(tmpdir(), 'addendum-hbench-'));
 const folderBytes = (dir: string): number => readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
@@ -81,16 +80,6 @@ async function replay(): Promise<void> {
   console.log(`  data folder after close: new ${mb(folderBytes(dir))}, schema 1 ${mb(folderBytes(legacyDir))} (target <= 1 MB)`);
   rmSync(dir, { recursive: true, force: true });
   rmSync(legacyDir, { recursive: true, force: true });
-}
-
-/** Turn `t` of session `s`: the fixture's last request plus t (tool call, tool result) pairs. */
-function growingBody(messages: unknown[], s: number, t: number): string {
-  const next = rng(s * 100_003 + t);
-  const id = `toolu_${s}_${t}`;
-  messages.splice(messages.length - 1, 0,
-    { role: 'assistant', content: [{ type: 'tool_use', id, name: 'Read', input: { file_path: `/home/dev/project/src/f${s}_${t}.ts` } }] },
-    { role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content: sourceFile(next, 120) }] });
-  return JSON.stringify({ ...base, messages });
 }
 
 function workload(sessions: number, turns: number): void {
