@@ -32,7 +32,7 @@ import { applyModifier } from '../proxy/modifier/modifier.js';
 import { BENCH_MODIFIER } from './addendum.js';
 import { rng, sourceFile } from './bodies.js';
 import { LegacyHistory } from './legacy-history.js';
-import { growingBody, sessionBase, sessionFixture } from './session-bodies.js';
+import { base, fixture, growingBody } from './session-bodies.js';
 
 const quick = process.argv.includes('--quick');
 /** Milliseconds `write` takes. */
@@ -41,8 +41,6 @@ function timeWrite(write: () => void): number {
   write();
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
-const fixture = sessionFixture;
-const base = sessionBase;
 
 const tempData = (): string => mkdtempSync(join(tmpdir(), 'addendum-hbench-'));
 const folderBytes = (dir: string): number => readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);

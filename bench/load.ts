@@ -2,7 +2,8 @@
  * The load generator: a fixed number of workers, each sending its next request as soon as
  * the previous answer is fully read, over a keep-alive agent. Non-streaming runs measure
  * requests per second and latency; streaming runs parse SSE and measure, per text delta,
- * the delay between the upstream's send time stamped in the event and its arrival here.
+ * the delay between the upstream's send time stamped in the event and its arrival here,
+ * and each stream's time to first byte (request sent to the first body byte read).
  */
 import http from 'node:http';
 import { STREAM_EVENTS_HEADER, STREAM_INTERVAL_HEADER } from './upstream.js';
@@ -33,8 +34,8 @@ export interface Target {
   headers: Record<string, string>;
   /** Cycled through, one per request. */
   bodies: Buffer[];
-  /** Headers of the i-th request on top of `headers` (a session id, say). */
-  headersFor?: (i: number) => Record<string, string>;
+  /** Extra headers per body, same index (a session id per session). */
+  bodyHeaders?: Array<Record<string, string>>;
 }
 
 export interface LoadOptions extends Target {
@@ -65,9 +66,9 @@ function send(agent: http.Agent, url: URL, headers: Record<string, string>, body
 }
 
 /** One non-streaming request; resolves with whether it succeeded (200 and a complete body). */
-function oneRequest(agent: http.Agent, url: URL, headers: Record<string, string>, body: Buffer): Promise<boolean> {
+function oneRequest(agent: http.Agent, url: URL, headers: Record<string, string>, body: Buffer, extra?: Record<string, string>): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = send(agent, url, headers, body);
+    const req = send(agent, url, headers, body, extra);
     req.once('error', () => resolve(false));
     req.once('response', (res) => {
       res.on('data', () => {});
@@ -88,11 +89,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const limit = o.requests ?? Infinity;
   async function worker(): Promise<void> {
     while (started < limit && nowMs() < deadline) {
-      const i = started++;
-      const body = o.bodies[i % o.bodies.length]!;
-      const headers = o.headersFor ? { ...o.headers, ...o.headersFor(i) } : o.headers;
+      const i = started++ % o.bodies.length;
       const s = nowMs();
-      const ok = await oneRequest(agent, url, headers, body);
+      const ok = await oneRequest(agent, url, o.headers, o.bodies[i]!, o.bodyHeaders?.[i]);
       if (ok) latencies.push(nowMs() - s);
       else errors++;
     }
@@ -120,32 +119,33 @@ export interface StreamResult {
   delay: Percentiles;
   /** Every delay measured, for pooling rounds. */
   delays: number[];
-  /** Time to first byte: request sent to the response's first body bytes (ms). */
-  ttfb: Percentiles;
+  /** Per stream, request sent to the first body byte (ms); all of them, for pooling. */
   ttfbs: number[];
+  ttfb: Percentiles;
 }
 
 const STAMP = /\[t=(\d+)\]/g;
 
 /** One SSE stream; pushes each delta's delay into `delays` and resolves with success. */
-function oneStream(agent: http.Agent, url: URL, o: StreamOptions, body: Buffer, delays: number[], ttfbs: number[]): Promise<boolean> {
+function oneStream(agent: http.Agent, url: URL, o: StreamOptions, i: number, delays: number[], ttfbs: number[]): Promise<boolean> {
   return new Promise((resolve) => {
-    const sent = nowMs();
-    const req = send(agent, url, o.headers, body, {
+    const sentAt = nowMs();
+    const req = send(agent, url, o.headers, o.bodies[i]!, {
+      ...o.bodyHeaders?.[i],
       [STREAM_EVENTS_HEADER]: String(o.events),
       [STREAM_INTERVAL_HEADER]: String(o.intervalMs),
     });
     req.once('error', () => resolve(false));
     req.once('response', (res) => {
       let seen = 0;
-      let firstByte = false;
       let stopped = false;
+      let firstByte = false;
       let carry = '';
       res.on('data', (chunk: Buffer) => {
         const now = process.hrtime.bigint();
         if (!firstByte) {
           firstByte = true;
-          ttfbs.push(nowMs() - sent);
+          ttfbs.push(nowMs() - sentAt);
         }
         // latin1 keeps every ASCII stamp intact even when a UTF-8 character is split.
         const text = carry + chunk.toString('latin1');
@@ -178,11 +178,10 @@ export async function runStreams(o: StreamOptions): Promise<StreamResult> {
   const t0 = nowMs();
   async function worker(): Promise<void> {
     while (started < o.streams) {
-      const body = o.bodies[started++ % o.bodies.length]!;
-      if (!(await oneStream(agent, url, o, body, delays, ttfbs))) errors++;
+      if (!(await oneStream(agent, url, o, started++ % o.bodies.length, delays, ttfbs))) errors++;
     }
   }
   await Promise.all(Array.from({ length: o.concurrency }, worker));
   agent.destroy();
-  return { streams: o.streams, errors, elapsedMs: nowMs() - t0, delay: percentiles(delays), delays, ttfb: percentiles(ttfbs), ttfbs };
+  return { streams: o.streams, errors, elapsedMs: nowMs() - t0, delay: percentiles(delays), delays, ttfbs, ttfb: percentiles(ttfbs) };
 }

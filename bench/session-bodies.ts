@@ -1,45 +1,57 @@
 /**
- * Bodies shaped like a Claude Code session (the history issue's session workload): the
- * fixture's last request (its 24 tools and system prompt), then per turn its parent plus a
- * tool call and a tool result of source-file size, different in every session and turn.
+ * The session workload's request bodies, shared by the history benches and `npm run bench`:
+ * the fixture's last Claude Code request (its 24 tools and system prompt) whose conversation
+ * grows by one tool call and one tool result of source-file size per turn, different in every
+ * session and turn. Session ids travel in `x-claude-code-session-id`, as Claude Code sends it.
  */
 import { loadFixture } from '../proxy/history/fixtures.js';
 import { rng, sourceFile } from './bodies.js';
 
-type Body = { messages: unknown[]; [k: string]: unknown };
+export const SESSION_HEADER = 'x-claude-code-session-id';
 
-export const sessionFixture = loadFixture('claude-code-2.1.197-session.jsonl');
-export const sessionBase = JSON.parse(sessionFixture[sessionFixture.length - 1]!.body) as Body;
+export const fixture = loadFixture('claude-code-2.1.197-session.jsonl');
+/** The fixture's last request, parsed; its `messages` is where each session starts. */
+export const base = JSON.parse(fixture[fixture.length - 1]!.body) as { messages: unknown[]; [k: string]: unknown };
 
-/** Turn `t` of session `s`: grows `messages` (the session's own copy) by one tool round trip. */
-export function growingBody(messages: unknown[], s: number, t: number, extra: Partial<Body> = {}): string {
-  const next = rng(s * 100_003 + t);
-  const id = `toolu_${s}_${t}`;
-  messages.splice(messages.length - 1, 0,
-    { role: 'assistant', content: [{ type: 'tool_use', id, name: 'Read', input: { file_path: `/home/dev/project/src/f${s}_${t}.ts` } }] },
-    { role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content: sourceFile(next, 120) }] });
-  return JSON.stringify({ ...sessionBase, ...extra, messages });
+/** Turn `t` of session `s`'s answer: a Read tool call. */
+export function toolCall(s: number, t: number): { role: 'assistant'; content: unknown[] } {
+  return { role: 'assistant', content: [{ type: 'tool_use', id: `toolu_${s}_${t}`, name: 'Read', input: { file_path: `/home/dev/project/src/f${s}_${t}.ts` } }] };
 }
 
-export interface SessionWorkload {
-  /** Request i is turn ⌊i / sessions⌋ of session i mod sessions: sessions advance together. */
-  bodies: Buffer[];
-  headersFor(i: number): Record<string, string>;
-  /** Distinct turns before the cycle repeats (under new session ids). */
-  distinct: number;
+/** The result of turn `t` of session `s`'s tool call: a source file, different in every session and turn. */
+export function toolResult(s: number, t: number): { role: 'user'; content: unknown[] } {
+  return { role: 'user', content: [{ type: 'tool_result', tool_use_id: `toolu_${s}_${t}`, content: sourceFile(rng(s * 100_003 + t), 120) }] };
 }
 
-/** `sessions` concurrent sessions of `turns` turns each, for the proxy benchmark. */
-export function sessionWorkload(sessions: number, turns: number, stream: boolean): SessionWorkload {
-  const convs = Array.from({ length: sessions }, () => [...sessionBase.messages]);
-  const bodies: Buffer[] = [];
+/** Adds turn `t` of session `s` (its tool call and result) to `messages`, in place, before the last message. */
+export function addTurn(messages: unknown[], s: number, t: number): void {
+  messages.splice(messages.length - 1, 0, toolCall(s, t), toolResult(s, t));
+}
+
+/** Turn `t` of session `s`, growing `messages` (the session's conversation so far) by that turn. */
+export function growingBody(messages: unknown[], s: number, t: number, extra: Record<string, unknown> = {}): string {
+  addTurn(messages, s, t);
+  return JSON.stringify({ ...base, ...extra, messages });
+}
+
+export interface SessionRequest {
+  session: string;
+  body: Buffer;
+}
+
+/**
+ * `sessions` conversations of `turns` turns each, in the order a load generator sends them:
+ * every session's first turn, then every session's second, and so on.
+ */
+export function sessionRequests(sessions: number, turns: number, stream: boolean): SessionRequest[] {
+  const convs = Array.from({ length: sessions }, () => [...base.messages]);
+  const out: SessionRequest[] = [];
   for (let t = 0; t < turns; t++) {
-    for (let s = 0; s < sessions; s++) bodies.push(Buffer.from(growingBody(convs[s]!, s, t, { stream })));
+    // Each turn is its parent's body plus the parent's answer and its result, as Claude Code re-sends.
+    convs.forEach((m, s) => {
+      if (t > 0) m.push(toolCall(s, t - 1), toolResult(s, t - 1));
+      out.push({ session: `bench-${s}`, body: Buffer.from(JSON.stringify({ ...base, stream, messages: m })) });
+    });
   }
-  const distinct = bodies.length;
-  return {
-    bodies,
-    distinct,
-    headersFor: (i) => ({ 'x-claude-code-session-id': `bench-${Math.floor(i / distinct)}-${i % sessions}` }),
-  };
+  return out;
 }

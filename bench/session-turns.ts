@@ -8,17 +8,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadFixture } from '../proxy/history/fixtures.js';
 import { HistoryReader } from '../proxy/history/reader.js';
 import { openReadDatabase, openWriteDatabase } from '../proxy/history/schema.js';
 import { makeRecord } from '../proxy/history/testing.js';
 import { TurnReader } from '../proxy/history/turn-reader.js';
 import { HistoryWriter } from '../proxy/history/writer.js';
-import { rng, sourceFile } from './bodies.js';
+import { base, fixture, toolCall, toolResult } from './session-bodies.js';
 
 const TURNS = process.argv.includes('--quick') ? 100 : 500;
-const fixture = loadFixture('claude-code-2.1.197-session.jsonl');
-const base = JSON.parse(fixture[fixture.length - 1]!.body) as { messages: unknown[] };
 
 const dir = mkdtempSync(join(tmpdir(), 'addendum-turns-'));
 const file = join(dir, 'history.sqlite');
@@ -28,8 +25,8 @@ const messages = [...base.messages];
 let previous: unknown = null;
 for (let t = 1; t <= TURNS; t++) {
   // Each turn re-sends the conversation plus its parent's answer (a tool call) and that call's result.
-  if (previous) messages.push(previous, { role: 'user', content: [{ type: 'tool_result', tool_use_id: `toolu_${t - 1}`, content: sourceFile(rng(t), 120) }] });
-  const answer = { role: 'assistant', content: [{ type: 'tool_use', id: `toolu_${t}`, name: 'Read', input: { file_path: `/src/f${t}.ts` } }] };
+  if (previous) messages.push(previous, toolResult(0, t - 1));
+  const answer = toolCall(0, t);
   const body = Buffer.from(JSON.stringify({ ...base, messages }));
   writer.insertBatch([
     {

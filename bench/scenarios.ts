@@ -1,0 +1,182 @@
+/**
+ * What `npm run bench` measures, one function per measurement, each against one running
+ * server (a child process) on one workload. run.ts interleaves them between Addendum and
+ * the bare forwarder; report.ts turns the results into the table.
+ */
+import { bodyMix, clientHeaders } from './bodies.js';
+import { cpuOf, sampleRss, type ChildServer } from './child.js';
+import { runLoad, runStreams, type LoadResult, type StreamResult, type Target } from './load.js';
+import { SESSION_HEADER, sessionRequests } from './session-bodies.js';
+
+export interface Params {
+  rounds: number;
+  warmupMs: number;
+  seqRequests: number;
+  tputMs: number;
+  concurrency: number;
+  /** Streams at `concurrency` per round, their deltas and pace. */
+  latStreams: number;
+  latEvents: number;
+  latIntervalMs: number;
+  /** Streams one at a time, for time to first byte at c=1. */
+  ttfbStreams: number;
+  memStreams: number;
+  memEvents: number;
+  memIntervalMs: number;
+  soakRequests: number;
+  sessions: number;
+  sessionTurns: number;
+}
+
+export const QUICK: Params = {
+  rounds: 1, warmupMs: 1000, seqRequests: 100, tputMs: 2000, concurrency: 16, latStreams: 16, latEvents: 50, latIntervalMs: 10,
+  ttfbStreams: 20, memStreams: 200, memEvents: 50, memIntervalMs: 40, soakRequests: 2000, sessions: 16, sessionTurns: 6,
+};
+export const FULL: Params = {
+  rounds: 3, warmupMs: 2000, seqRequests: 300, tputMs: 6000, concurrency: 16, latStreams: 32, latEvents: 150, latIntervalMs: 10,
+  ttfbStreams: 40, memStreams: 200, memEvents: 150, memIntervalMs: 40, soakRequests: 20_000, sessions: 16, sessionTurns: 16,
+};
+
+export const progress = (line: string): void => void process.stderr.write(`  · ${line}\n`);
+
+/** A body list and its per-body headers, non-streaming and streaming. */
+export interface Workload {
+  name: string;
+  describe: string;
+  plain: Pick<Target, 'bodies' | 'bodyHeaders'>;
+  stream: Pick<Target, 'bodies' | 'bodyHeaders'>;
+}
+
+const HEADERS = clientHeaders();
+
+export function claudeWorkload(): Workload {
+  const plain = bodyMix(false);
+  const kb = plain.map((b) => Math.round(b.length / 1024)).join('/');
+  return { name: 'claude', describe: `Claude-Code-sized all-unique bodies (${kb} KB)`, plain: { bodies: plain }, stream: { bodies: bodyMix(true) } };
+}
+
+/** S sessions, each turn its parent plus a tool call and result; turns cycle once sent. */
+export function sessionWorkload(p: Params): Workload {
+  const side = (stream: boolean): Workload['plain'] => {
+    const reqs = sessionRequests(p.sessions, p.sessionTurns, stream);
+    return { bodies: reqs.map((r) => r.body), bodyHeaders: reqs.map((r) => ({ [SESSION_HEADER]: r.session })) };
+  };
+  const plain = side(false);
+  const kb = (b: Buffer | undefined): number => Math.round((b?.length ?? 0) / 1024);
+  return {
+    name: 'sessions',
+    describe: `session workload: ${p.sessions} sessions x ${p.sessionTurns} turns, fixture tools and system prompt (${kb(plain.bodies[0])}–${kb(plain.bodies.at(-1))} KB)`,
+    plain,
+    stream: side(true),
+  };
+}
+
+export const target = (srv: ChildServer, w: Workload, stream: boolean): Target => ({
+  baseUrl: srv.url,
+  path: '/v1/messages?beta=true',
+  headers: HEADERS,
+  ...(stream ? w.stream : w.plain),
+});
+
+export interface TputRun {
+  load: LoadResult;
+  /** Time the history writer needed after the run to commit its backlog. */
+  flushMs: number;
+  /** Requests over run time plus flush time: what can be kept up indefinitely. */
+  sustainedRps: number;
+  /** CPU time per request (ms): the forwarder (all threads, main thread). */
+  cpu: { total: number; main: number };
+}
+
+export async function warmUp(srv: ChildServer, w: Workload, p: Params): Promise<void> {
+  await runLoad({ ...target(srv, w, false), concurrency: p.concurrency, durationMs: p.warmupMs });
+  await runStreams({ ...target(srv, w, true), concurrency: 4, streams: 4, events: 20, intervalMs: 5 });
+  await srv.flush();
+}
+
+export async function sequential(srv: ChildServer, w: Workload, p: Params): Promise<LoadResult> {
+  const r = await runLoad({ ...target(srv, w, false), concurrency: 1, requests: p.seqRequests });
+  await srv.flush();
+  progress(`${srv.name.padEnd(8)} ${w.name}: c=1 p50 ${r.latency.p50.toFixed(2)} ms (errors ${r.errors})`);
+  return r;
+}
+
+export async function throughput(srv: ChildServer, w: Workload, p: Params): Promise<TputRun> {
+  const before = cpuOf(srv.pid);
+  const load = await runLoad({ ...target(srv, w, false), concurrency: p.concurrency, durationMs: p.tputMs });
+  const flushMs = await srv.flush();
+  const after = cpuOf(srv.pid);
+  const n = load.requests;
+  const cpu = { total: (after.totalMs - before.totalMs) / n, main: (after.mainMs - before.mainMs) / n };
+  const sustainedRps = (n / (load.elapsedMs + flushMs)) * 1000;
+  progress(
+    `${srv.name.padEnd(8)} ${w.name}: c=${p.concurrency} ${load.rps.toFixed(0)} req/s (sustained ${sustainedRps.toFixed(0)}, flush ${flushMs.toFixed(0)} ms, errors ${load.errors}); CPU ms/req ${cpu.total.toFixed(2)} (main ${cpu.main.toFixed(2)})`,
+  );
+  return { load, flushMs, sustainedRps, cpu };
+}
+
+export async function streams(srv: ChildServer, w: Workload, p: Params, concurrency: number): Promise<StreamResult> {
+  const one = concurrency === 1;
+  const r = await runStreams({
+    ...target(srv, w, true),
+    concurrency,
+    streams: one ? p.ttfbStreams : p.latStreams,
+    // At c=1 only the first byte matters: short streams.
+    events: one ? 5 : p.latEvents,
+    intervalMs: one ? 2 : p.latIntervalMs,
+  });
+  await srv.flush();
+  progress(`${srv.name.padEnd(8)} ${w.name}: streams c=${concurrency} delay p50 ${r.delay.p50.toFixed(2)} p99 ${r.delay.p99.toFixed(2)} ms, TTFB p50 ${r.ttfb.p50.toFixed(2)} ms (errors ${r.errors})`);
+  return r;
+}
+
+export interface MemRun {
+  idleRssMb: number;
+  peakRssMb: number;
+  errors: number;
+}
+
+/** `memStreams` concurrent streams against a fresh server; its idle RSS first (after a few requests load lazy code). */
+export async function manyStreams(start: () => Promise<ChildServer>, w: Workload, p: Params): Promise<MemRun> {
+  const srv = await start();
+  try {
+    await runLoad({ ...target(srv, w, false), concurrency: 2, requests: 20 });
+    await srv.flush();
+    const idleRssMb = sampleRss(srv.pid).stop().peakMb;
+    const rss = sampleRss(srv.pid, 20);
+    const r = await runStreams({ ...target(srv, w, true), concurrency: p.memStreams, streams: p.memStreams, events: p.memEvents, intervalMs: p.memIntervalMs });
+    await srv.flush();
+    const { peakMb } = rss.stop();
+    progress(`${srv.name.padEnd(8)} ${w.name}: ${p.memStreams} streams peak RSS ${peakMb.toFixed(1)} MB (idle ${idleRssMb.toFixed(1)}), errors ${r.errors}`);
+    return { idleRssMb, peakRssMb: peakMb, errors: r.errors };
+  } finally {
+    await srv.stop();
+  }
+}
+
+export interface SoakRun {
+  startMb: number;
+  endMb: number;
+  peakMb: number;
+  requests: number;
+  errors: number;
+}
+
+/** `soakRequests` non-streaming requests at c=16 against a fresh server; RSS after a warm-up, at the end (writer flushed) and at peak. */
+export async function soak(start: () => Promise<ChildServer>, w: Workload, p: Params): Promise<SoakRun> {
+  const srv = await start();
+  try {
+    await runLoad({ ...target(srv, w, false), concurrency: p.concurrency, requests: 200 });
+    await srv.flush();
+    const startMb = sampleRss(srv.pid).stop().peakMb;
+    const rss = sampleRss(srv.pid, 100);
+    const r = await runLoad({ ...target(srv, w, false), concurrency: p.concurrency, requests: p.soakRequests });
+    await srv.flush();
+    const { peakMb } = rss.stop();
+    const endMb = sampleRss(srv.pid).stop().peakMb;
+    progress(`${srv.name.padEnd(8)} soak ${r.requests} requests: RSS start ${startMb.toFixed(1)} end ${endMb.toFixed(1)} peak ${peakMb.toFixed(1)} MB (errors ${r.errors})`);
+    return { startMb, endMb, peakMb, requests: r.requests, errors: r.errors };
+  } finally {
+    await srv.stop();
+  }
+}
