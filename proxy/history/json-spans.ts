@@ -5,6 +5,7 @@
  * counter, no recursion), so nesting depth costs nothing. Structure is checked only as far
  * as spans need; a body it cannot follow gives null and is then stored whole.
  */
+import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, OPEN_ARRAY, OPEN_OBJECT, QUOTE } from '../lib/json-scan.js';
 
 export interface Span {
   start: number;
@@ -18,14 +19,6 @@ export interface MemberSpan extends Span {
   elements?: Span[];
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
 
 function isSpace(b: number): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import getRawBody from 'raw-body';
 import { errors } from './errors.js';
 import { applyModifier } from '../modifier/modifier.js';
-import { spliceMessagesBody } from '../modifier/splice.js';
+import { spliceMessagesBody, type SplicedBody } from '../modifier/splice.js';
 import { stringifyJson } from '../lib/walk.js';
 
 /** Reads the whole request body, refusing more than `limit` bytes with a 413. */
@@ -40,14 +40,9 @@ function parseJsonText(text: string): JsonObject {
   return value as JsonObject;
 }
 
-/** What the Messages route needs from a request body. */
-export interface PreparedBody {
-  model: string | null;
-  stream: boolean;
-  modified: boolean;
-  /** The bytes to forward: `raw` itself when the modifier changed nothing. */
-  forwarded: Buffer;
-}
+/** What the Messages route needs from a request body: the byte road's result, which the
+ * parsed road gives too. */
+export type PreparedBody = SplicedBody;
 
 /**
  * Applies the modifier to a Messages request. Nearly every body takes the byte road

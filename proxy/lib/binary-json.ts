@@ -23,8 +23,3 @@ export function onlyAsciiEscapes(binary: string): boolean {
 export function fromBinary(s: string): string {
   return HIGH_BYTE.test(s) ? Buffer.from(s, 'latin1').toString('utf8') : s;
 }
-
-/** The binary form of a real string (its UTF-8 bytes, one character each). */
-export function toBinary(s: string): string {
-  return Buffer.from(s, 'utf8').toString('latin1');
-}

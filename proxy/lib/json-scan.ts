@@ -18,6 +18,7 @@
 export const INVALID = -1;
 
 export const QUOTE = 0x22;
+export const BACKSLASH = 0x5c;
 export const COMMA = 0x2c;
 export const COLON = 0x3a;
 export const OPEN_OBJECT = 0x7b;
@@ -205,7 +206,7 @@ export class JsonScanner {
    * quote) holds an escape. */
   hasEscape(start: number, end: number): boolean {
     const t = this.text;
-    for (let i = start + 1; i < end - 1; i++) if (t.charCodeAt(i) === 0x5c) return true;
+    for (let i = start + 1; i < end - 1; i++) if (t.charCodeAt(i) === BACKSLASH) return true;
     return false;
   }
 

@@ -83,8 +83,11 @@ function scanArray(s: JsonScanner, i: number, element: (start: number) => number
   }
 }
 
+/** Content that is absent, or neither a string nor an array, until scanned further. */
+const otherContent = (at: number): ContentScan => ({ kind: 'other', start: at, end: at, lastStart: -1, lastEnd: -1, lastIsObject: false, lastHasCacheControl: false, lastIsEmptyObject: false });
+
 function scanContent(s: JsonScanner, start: number): ContentScan | null {
-  const c: ContentScan = { kind: 'other', start, end: INVALID, lastStart: -1, lastEnd: -1, lastIsObject: false, lastHasCacheControl: false, lastIsEmptyObject: false };
+  const c = otherContent(start);
   if (s.code(start) === QUOTE) {
     c.kind = 'string';
     c.end = s.skipString(start);
@@ -108,15 +111,13 @@ function scanContent(s: JsonScanner, start: number): ContentScan | null {
   return c.end < 0 ? null : c;
 }
 
-const MISSING_CONTENT = (at: number): ContentScan => ({ kind: 'other', start: at, end: at, lastStart: -1, lastEnd: -1, lastIsObject: false, lastHasCacheControl: false, lastIsEmptyObject: false });
-
 /** The `messages` array at `i`: its end, and the last user message's content. */
 function scanMessages(s: JsonScanner, i: number, found: { content: ContentScan | null }): number {
   found.content = null;
   return scanArray(s, i, (at) => {
     if (s.code(at) !== OPEN_OBJECT) return s.skipValue(at);
     let isUser = false;
-    let content: ContentScan | null = MISSING_CONTENT(at);
+    let content: ContentScan | null = otherContent(at);
     const end = scanObject(s, at, (name, v) => {
       if (name === 'role') {
         const e = s.skipValue(v);

@@ -16,11 +16,12 @@
 import { isUtf8 } from 'node:buffer';
 import { scanMessagesBody, type ContentScan, type CacheControlScan } from './scan-messages.js';
 
+/** What the Messages route needs from a request body. */
 export interface SplicedBody {
   model: string | null;
   stream: boolean;
   modified: boolean;
-  /** `raw` itself when nothing changed. */
+  /** The bytes to forward: `raw` itself when the modifier changed nothing. */
   forwarded: Buffer;
 }
 
