@@ -36,7 +36,7 @@ export const HEAD = ['measure', 'Addendum', 'bare', 'ratio', 'goal', 'met'];
 
 type Goal = { kind: 'max' | 'min'; ratio: number } | { kind: 'mb'; max: number } | null;
 
-function row(label: string, a: number, b: number, goal: Goal, digits = 2): string[] {
+export function row(label: string, a: number, b: number, goal: Goal, digits = 2): string[] {
   const ratio = a / b;
   const met =
     goal === null ? '' : goal.kind === 'mb' ? a <= goal.max : goal.kind === 'max' ? ratio <= goal.ratio : ratio >= goal.ratio;
@@ -69,11 +69,11 @@ export function workloadRows(a: Side, b: Side, c: number): string[][] {
   return rows;
 }
 
-export function memoryRows(idle: { a: number; b: number } | null, soak: { a: SoakRun; b: SoakRun } | null): string[][] {
+export function memoryRows(idle: { a: number; b: number } | null, soak: { a: SoakRun; b: SoakRun } | null, c: number): string[][] {
   const rows: string[][] = [];
   if (idle) rows.push(row('idle RSS (MB)', idle.a, idle.b, null, 1));
   if (soak) {
-    rows.push([`soak: ${soak.a.requests} requests, c=16, Claude Code bodies`, '', '', '', '', '']);
+    rows.push([`soak: ${soak.a.requests} requests, c=${c}, Claude Code bodies`, '', '', '', '', '']);
     rows.push(row('  RSS at start (MB)', soak.a.startMb, soak.b.startMb, null, 1));
     rows.push(row('  RSS at end (MB)', soak.a.endMb, soak.b.endMb, null, 1));
     rows.push(row('  peak RSS (MB)', soak.a.peakMb, soak.b.peakMb, { kind: 'mb', max: GOALS.rssMb }, 1));

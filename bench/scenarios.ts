@@ -136,22 +136,43 @@ export interface MemRun {
   errors: number;
 }
 
-/** `memStreams` concurrent streams against a fresh server; its idle RSS first (after a few requests load lazy code). */
-export async function manyStreams(start: () => Promise<ChildServer>, w: Workload, p: Params): Promise<MemRun> {
+interface FreshRss<T> {
+  name: string;
+  result: T;
+  /** After the warm-up, once the writer has caught up. */
+  baseMb: number;
+  /** Sampled every `everyMs` while `run` ran. */
+  peakMb: number;
+  /** After `run`, once the writer has caught up. */
+  endMb: number;
+}
+
+/** A fresh server, warmed with `warmup` non-streaming requests at `concurrency` (lazy code
+ * loaded, caches filled), its RSS read before, during and after `run`; then stopped. */
+async function withFreshServer<T>(start: () => Promise<ChildServer>, w: Workload, warmup: { requests: number; concurrency: number }, everyMs: number, run: (srv: ChildServer) => Promise<T>): Promise<FreshRss<T>> {
   const srv = await start();
   try {
-    await runLoad({ ...target(srv, w, false), concurrency: 2, requests: 20 });
+    await runLoad({ ...target(srv, w, false), ...warmup });
     await srv.flush();
-    const idleRssMb = sampleRss(srv.pid).stop().peakMb;
-    const rss = sampleRss(srv.pid, 20);
-    const r = await runStreams({ ...target(srv, w, true), concurrency: p.memStreams, streams: p.memStreams, events: p.memEvents, intervalMs: p.memIntervalMs });
+    const baseMb = sampleRss(srv.pid).stop().peakMb;
+    const rss = sampleRss(srv.pid, everyMs);
+    const result = await run(srv);
     await srv.flush();
     const { peakMb } = rss.stop();
-    progress(`${srv.name.padEnd(8)} ${w.name}: ${p.memStreams} streams peak RSS ${peakMb.toFixed(1)} MB (idle ${idleRssMb.toFixed(1)}), errors ${r.errors}`);
-    return { idleRssMb, peakRssMb: peakMb, errors: r.errors };
+    const endMb = sampleRss(srv.pid).stop().peakMb;
+    return { name: srv.name, result, baseMb, peakMb, endMb };
   } finally {
     await srv.stop();
   }
+}
+
+/** `memStreams` concurrent streams against a fresh server; its idle RSS first (after a few requests load lazy code). */
+export async function manyStreams(start: () => Promise<ChildServer>, w: Workload, p: Params): Promise<MemRun> {
+  const m = await withFreshServer(start, w, { requests: 20, concurrency: 2 }, 20, (srv) =>
+    runStreams({ ...target(srv, w, true), concurrency: p.memStreams, streams: p.memStreams, events: p.memEvents, intervalMs: p.memIntervalMs }),
+  );
+  progress(`${m.name.padEnd(8)} ${w.name}: ${p.memStreams} streams peak RSS ${m.peakMb.toFixed(1)} MB (idle ${m.baseMb.toFixed(1)}), errors ${m.result.errors}`);
+  return { idleRssMb: m.baseMb, peakRssMb: m.peakMb, errors: m.result.errors };
 }
 
 export interface SoakRun {
@@ -164,19 +185,10 @@ export interface SoakRun {
 
 /** `soakRequests` non-streaming requests at c=16 against a fresh server; RSS after a warm-up, at the end (writer flushed) and at peak. */
 export async function soak(start: () => Promise<ChildServer>, w: Workload, p: Params): Promise<SoakRun> {
-  const srv = await start();
-  try {
-    await runLoad({ ...target(srv, w, false), concurrency: p.concurrency, requests: 200 });
-    await srv.flush();
-    const startMb = sampleRss(srv.pid).stop().peakMb;
-    const rss = sampleRss(srv.pid, 100);
-    const r = await runLoad({ ...target(srv, w, false), concurrency: p.concurrency, requests: p.soakRequests });
-    await srv.flush();
-    const { peakMb } = rss.stop();
-    const endMb = sampleRss(srv.pid).stop().peakMb;
-    progress(`${srv.name.padEnd(8)} soak ${r.requests} requests: RSS start ${startMb.toFixed(1)} end ${endMb.toFixed(1)} peak ${peakMb.toFixed(1)} MB (errors ${r.errors})`);
-    return { startMb, endMb, peakMb, requests: r.requests, errors: r.errors };
-  } finally {
-    await srv.stop();
-  }
+  const m = await withFreshServer(start, w, { requests: 200, concurrency: p.concurrency }, 100, (srv) =>
+    runLoad({ ...target(srv, w, false), concurrency: p.concurrency, requests: p.soakRequests }),
+  );
+  const r = m.result;
+  progress(`${m.name.padEnd(8)} soak ${r.requests} requests: RSS start ${m.baseMb.toFixed(1)} end ${m.endMb.toFixed(1)} peak ${m.peakMb.toFixed(1)} MB (errors ${r.errors})`);
+  return { startMb: m.baseMb, endMb: m.endMb, peakMb: m.peakMb, requests: r.requests, errors: r.errors };
 }

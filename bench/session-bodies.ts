@@ -7,7 +7,7 @@
 import { loadFixture } from '../proxy/history/fixtures.js';
 import { rng, sourceFile } from './bodies.js';
 
-export const SESSION_HEADER = 'x-claude-code-session-id';
+export { SESSION_HEADER } from '../proxy/history/session-match.js';
 
 export const fixture = loadFixture('claude-code-2.1.197-session.jsonl');
 /** The fixture's last request, parsed; its `messages` is where each session starts. */
