@@ -65,5 +65,6 @@ export function prepareByParsing(raw: Buffer, modifierText: string): PreparedBod
     stream: parsed.stream === true,
     modified: result.modified,
     forwarded: result.modified ? Buffer.from(stringifyJson(result.body)!) : raw,
+    edits: null,
   };
 }

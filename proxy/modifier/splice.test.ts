@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { prepareByParsing } from '../http/body.js';
 import { loadFixture } from '../history/fixtures.js';
 import { looseStringify, randomMessagesBody, randomModifier, seeded } from './messages-gen.js';
-import { spliceMessagesBody } from './splice.js';
+import { applyByteEdits } from '../lib/byte-edits.js';
+import { spliceMessagesBody, type SplicedBody } from './splice.js';
 
 const RUNS = 4000;
 
@@ -13,6 +14,12 @@ function commonEnds(a: Buffer, b: Buffer): number {
   let q = 0;
   while (q < a.length - p && a[a.length - 1 - q] === b[b.length - 1 - q]) q++;
   return p + q;
+}
+
+/** The splice's edits are what made its forwarded bytes (the history stores them instead), or null when it forwards the body as received. */
+function expectEditsMake(raw: Buffer, got: SplicedBody): void {
+  if (got.modified) expect(applyByteEdits(raw, got.edits!).equals(got.forwarded)).toBe(true);
+  else expect(got.edits).toBeNull();
 }
 
 /** What the parsed road gives, or the error code it throws. */
@@ -35,10 +42,13 @@ describe('spliceMessagesBody on bodies in JSON.stringify form', () => {
       const got = spliceMessagesBody(raw, text);
       expect(typeof want).toBe('object');
       expect(got, raw.toString()).not.toBeNull(); // the byte road takes every one of them
-      expect({ ...got!, forwarded: got!.forwarded.toString() }, `${raw.toString()} + ${JSON.stringify(text)}`).toEqual({
-        ...(want as object),
-        forwarded: (want as { forwarded: Buffer }).forwarded.toString(),
+      const { edits: _edits, ...rest } = got!;
+      const { edits: _none, ...wanted } = want as ReturnType<typeof prepareByParsing>;
+      expect({ ...rest, forwarded: got!.forwarded.toString() }, `${raw.toString()} + ${JSON.stringify(text)}`).toEqual({
+        ...wanted,
+        forwarded: wanted.forwarded.toString(),
       });
+      expectEditsMake(raw, got!);
       if (got!.modified) changed++;
       else expect(got!.forwarded).toBe(raw);
     }
@@ -61,6 +71,7 @@ describe('spliceMessagesBody on bodies spelled otherwise', () => {
       if (!got) continue;
       spliced++;
       const context = `${raw.toString()} + ${JSON.stringify(text)}`;
+      expectEditsMake(raw, got);
       expect({ model: got.model, stream: got.stream, modified: got.modified }, context).toEqual({ model: w.model, stream: w.stream, modified: w.modified });
       if (!got.modified) {
         expect(got.forwarded).toBe(raw);
@@ -89,6 +100,7 @@ describe('spliceMessagesBody on real Claude Code requests', () => {
           const want = prepareByParsing(raw, text);
           expect(got).not.toBeNull();
           expect(got!.forwarded.equals(want.forwarded)).toBe(true);
+          expectEditsMake(raw, got!);
           expect([got!.model, got!.stream, got!.modified]).toEqual([want.model, want.stream, want.modified]);
           expect(got!.model).toMatch(/^claude-/);
         }

@@ -14,6 +14,7 @@
  * one the content ends with), or anything the scan is unsure of.
  */
 import { isUtf8 } from 'node:buffer';
+import { applyByteEdits, type ByteEdit } from '../lib/byte-edits.js';
 import { scanMessagesBody, type ContentScan, type CacheControlScan } from './scan-messages.js';
 
 /** What the Messages route needs from a request body. */
@@ -23,6 +24,8 @@ export interface SplicedBody {
   modified: boolean;
   /** The bytes to forward: `raw` itself when the modifier changed nothing. */
   forwarded: Buffer;
+  /** The splice that made `forwarded` from `raw`; null when nothing was spliced (unchanged, or re-serialized). */
+  edits: readonly ByteEdit[] | null;
 }
 
 interface Edit {
@@ -69,24 +72,18 @@ function contentEdits(raw: Buffer, content: ContentScan, moved: CacheControlScan
   return edits;
 }
 
-function applyEdits(raw: Buffer, edits: Edit[]): Buffer {
-  edits.sort((a, b) => a.start - b.start);
-  const parts: Buffer[] = [];
-  let at = 0;
-  for (const e of edits) {
-    parts.push(raw.subarray(at, e.start));
-    for (const piece of e.insert) parts.push(typeof piece === 'string' ? Buffer.from(piece) : piece);
-    at = e.end;
-  }
-  parts.push(raw.subarray(at));
-  return Buffer.concat(parts);
+/** The edits in body order, each insert joined into one buffer. */
+function byteEdits(edits: Edit[]): ByteEdit[] {
+  return edits
+    .sort((a, b) => a.start - b.start)
+    .map((e) => ({ start: e.start, end: e.end, insert: Buffer.concat(e.insert.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))) }));
 }
 
 export function spliceMessagesBody(raw: Buffer, text: string): SplicedBody | null {
   if (!isUtf8(raw)) return null;
   const scan = scanMessagesBody(raw);
   if (!scan) return null;
-  const unchanged: SplicedBody = { model: scan.model, stream: scan.stream, modified: false, forwarded: raw };
+  const unchanged: SplicedBody = { model: scan.model, stream: scan.stream, modified: false, forwarded: raw, edits: null };
   const content = scan.lastUserContent;
   if (text === '' || !scan.hasMessages || !content || content.kind === 'other') return unchanged;
   const escaped = escapedText(text);
@@ -98,5 +95,6 @@ export function spliceMessagesBody(raw: Buffer, text: string): SplicedBody | nul
   const moved = cc && cc.isObject && carrier ? cc : null;
   const edits = contentEdits(raw, content, moved, escaped);
   if (moved) edits.push({ start: moved.cutStart, end: moved.cutEnd, insert: [] });
-  return { ...unchanged, modified: true, forwarded: applyEdits(raw, edits) };
+  const splice = byteEdits(edits);
+  return { ...unchanged, modified: true, forwarded: applyByteEdits(raw, splice), edits: splice };
 }

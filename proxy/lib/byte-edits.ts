@@ -1,0 +1,56 @@
+/**
+ * A body as another body with byte ranges replaced. Pure.
+ *
+ * The modifier's splice is such a list, and the history takes the forwarded body in this
+ * form: the writer rebuilds from the sent body only what the edits touched, where the
+ * bytes themselves would have to be sent, held and compared once more.
+ */
+
+/** Bytes [start, end) of the base are replaced by `insert`. */
+export interface ByteEdit {
+  start: number;
+  end: number;
+  insert: Uint8Array;
+}
+
+/** A body given as its edits over the exchange's sent body. */
+export interface EditedBody {
+  edits: readonly ByteEdit[];
+}
+
+export function isEditedBody(v: unknown): v is EditedBody {
+  return typeof v === 'object' && v !== null && Array.isArray((v as EditedBody).edits);
+}
+
+/** Edits are valid when they lie inside the base, in order and apart. */
+export function editsFit(baseLength: number, edits: readonly ByteEdit[]): boolean {
+  let at = 0;
+  for (const e of edits) {
+    if (!(Number.isInteger(e.start) && Number.isInteger(e.end)) || e.start < at || e.end < e.start || !(e.insert instanceof Uint8Array)) return false;
+    at = e.end;
+  }
+  return at <= baseLength;
+}
+
+/** The length of the edited body. */
+export function editedLength(baseLength: number, edits: readonly ByteEdit[]): number {
+  let n = baseLength;
+  for (const e of edits) n += e.insert.length - (e.end - e.start);
+  return n;
+}
+
+/** The edited body's bytes; `edits` in order (editsFit). */
+export function applyByteEdits(base: Uint8Array, edits: readonly ByteEdit[]): Buffer {
+  const out = Buffer.allocUnsafe(editedLength(base.length, edits));
+  let from = 0;
+  let to = 0;
+  for (const e of edits) {
+    out.set(base.subarray(from, e.start), to);
+    to += e.start - from;
+    out.set(e.insert, to);
+    to += e.insert.length;
+    from = e.end;
+  }
+  out.set(base.subarray(from), to);
+  return out;
+}
