@@ -28,7 +28,7 @@ import { openReadDatabase, openWriteDatabase } from '../proxy/history/schema.js'
 import { SessionReader } from '../proxy/history/session-reader.js';
 import { makeRecord } from '../proxy/history/testing.js';
 import { HistoryWriter } from '../proxy/history/writer.js';
-import { applyModifier } from '../proxy/modifier/modifier.js';
+import { prepareMessagesBody } from '../proxy/http/body.js';
 import { BENCH_MODIFIER } from './addendum.js';
 import { rng, sourceFile } from './bodies.js';
 import { LegacyHistory } from './legacy-history.js';
@@ -47,14 +47,16 @@ const folderBytes = (dir: string): number => readdirSync(dir).reduce((n, f) => n
 const mb = (n: number): string => `${(n / 1048576).toFixed(2)} MB`;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/** A turn as the Messages route hands it over: the sent bytes, and the modifier's splice of them. */
 function record(id: string, startedAt: number, session: string, body: string, response: string): QueuedRecord {
-  const forwarded = JSON.stringify(applyModifier(JSON.parse(body) as unknown, BENCH_MODIFIER).body);
+  const sent = Buffer.from(body);
+  const spliced = prepareMessagesBody(sent, BENCH_MODIFIER);
   return {
     ...makeRecord({ id, startedAt, model: 'claude-opus-4-8', userAgent: 'claude-cli/2.1.197 (external, sdk-cli)' }),
     requestHeaders: { ...fixture[0]!.headers, 'x-claude-code-session-id': session },
-    originalBody: Buffer.from(body),
-    forwardedBody: Buffer.from(forwarded),
-    modified: forwarded !== body,
+    originalBody: sent,
+    forwardedBody: spliced.edits ? { edits: spliced.edits } : spliced.forwarded,
+    modified: spliced.modified,
     responseBody: Buffer.from(response),
   };
 }

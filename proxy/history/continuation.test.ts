@@ -1,12 +1,17 @@
 /**
  * Turns stored from the turn before (parts.ts, body-diff.ts): only new parts are linked, and
  * removing rows in any order, a failed transaction or an older row's check never costs a
- * byte of what is left.
+ * byte of what is left. With the forwarded body handed over as bytes, and as the proxy
+ * hands it over: the modifier's splice of the sent body (edited-body.ts).
  */
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rng, sourceFile } from '../../bench/bodies.js';
+import { applyByteEdits, isEditedBody } from '../lib/byte-edits.js';
+import { spliceMessagesBody } from '../modifier/splice.js';
 import { sha256 } from './body-digest.js';
+import { splitBody } from './body-split.js';
+import { editedSegments } from './edited-body.js';
 import { answerFor, fixtureRecord, loadFixture } from './fixtures.js';
 import type { QueuedRecord } from './protocol.js';
 import { HistoryReader } from './reader.js';
@@ -41,6 +46,11 @@ function forwarded(body: Body): string {
   return JSON.stringify({ ...body, messages });
 }
 
+type ForwardAs = 'bytes' | 'splice';
+const MODIFIER = 'Answer briefly.';
+/** How the current describe block hands the forwarded body over. */
+let forwardAs: ForwardAs = 'bytes';
+
 /** `turns` turns of one Claude Code session, each adding a tool call and its result, the first one with a unique word. */
 function session(turns: number, sessionId = 'cont'): QueuedRecord[] {
   const base = JSON.parse(last.body) as Body;
@@ -54,12 +64,15 @@ function session(turns: number, sessionId = 'cont'): QueuedRecord[] {
       { role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content }] },
     );
     const body: Body = { ...base, messages: [...messages] };
-    const sent = JSON.stringify(body);
+    const sent = Buffer.from(JSON.stringify(body));
+    const splice = forwardAs === 'splice' ? spliceMessagesBody(sent, MODIFIER) : null;
+    if (forwardAs === 'splice') expect(splice?.edits).not.toBeNull();
     out.push(
-      fixtureRecord({ headers: { ...last.headers, 'x-claude-code-session-id': sessionId }, body: sent }, answerFor(undefined), {
+      fixtureRecord({ headers: { ...last.headers, 'x-claude-code-session-id': sessionId }, body: '' }, answerFor(undefined), {
         id: `${sessionId}-${t}`,
         startedAt: 1_700_000_000_000 + t,
-        forwardedBody: Buffer.from(forwarded(body)),
+        originalBody: sent,
+        forwardedBody: splice ? { edits: splice.edits! } : Buffer.from(forwarded(body)),
         modified: true,
       }),
     );
@@ -67,15 +80,25 @@ function session(turns: number, sessionId = 'cont'): QueuedRecord[] {
   return out;
 }
 
+/** The forwarded body's text, however it was handed over. */
+function forwardedText(r: QueuedRecord): string {
+  const f = r.forwardedBody;
+  return Buffer.from(isEditedBody(f) ? applyByteEdits(r.originalBody as Uint8Array, f.edits) : (f as Uint8Array)).toString();
+}
+
 function expectIntact(reader: HistoryReader, records: readonly QueuedRecord[]): void {
   for (const r of records) {
     const got = reader.get(r.id)!;
     expect(got.originalBody, r.id).toBe(Buffer.from(r.originalBody as Uint8Array).toString());
-    expect(got.forwardedBody, r.id).toBe(Buffer.from(r.forwardedBody as Uint8Array).toString());
+    expect(got.forwardedBody, r.id).toBe(forwardedText(r));
   }
 }
 
-describe('turns stored from the turn before', () => {
+describe.each(['bytes', 'splice'] as const)('turns stored from the turn before, forwarded body as %s', (as) => {
+  beforeEach(() => {
+    forwardAs = as;
+  });
+
   it('links only each turn its new parts, and reads every turn back byte for byte', () => {
     const { db, writer, reader } = open();
     const records = session(40);
@@ -155,12 +178,38 @@ describe('turns stored from the turn before', () => {
 });
 
 describe('edges of storing a turn from the turn before', () => {
+  beforeEach(() => {
+    forwardAs = 'bytes';
+  });
+
   it('reads empty bodies back, as sent and as forwarded', () => {
     const { writer, reader } = open();
     const [first] = session(1);
     writer.insertBatch([{ ...first!, id: 'empty', originalBody: Buffer.alloc(0), forwardedBody: Buffer.from('{}') }, { ...first!, id: 'empty-too', originalBody: '', forwardedBody: '' }]);
     expect([reader.get('empty')!.originalBody, reader.get('empty')!.forwardedBody]).toEqual(['', '{}']);
     expect([reader.get('empty-too')!.originalBody, reader.get('empty-too')!.forwardedBody]).toEqual(['', '']);
+  });
+
+  it('stores a splice the sent body\'s cut cannot take (an edit across a part\'s edge) from its rebuilt bytes', () => {
+    const { writer, reader } = open();
+    const [first, second] = session(2);
+    const sent = second!.originalBody as Buffer;
+    const { segments, messages } = splitBody(sent);
+    const end = segments[messages[messages.length - 1]!]!.end;
+    expect(editedSegments(sent, segments, [{ start: end - 1, end: end + 1, insert: Buffer.from('}]') }])).toBeNull();
+    const across = { ...second!, forwardedBody: { edits: [{ start: end - 1, end: end + 1, insert: Buffer.from('}]') }] } };
+    expect(writer.insertBatch([first!, across]).failures).toEqual([]);
+    expectIntact(reader, [first!, across]);
+  });
+
+  it('stores the sent body and no forwarded one for a splice that does not fit the sent body', () => {
+    const { writer, reader } = open();
+    const [first] = session(1);
+    const sent = first!.originalBody as Buffer;
+    const misfit = { ...first!, forwardedBody: { edits: [{ start: sent.length - 1, end: sent.length + 5, insert: Buffer.from('!') }] } };
+    expect(writer.insertBatch([misfit]).failures).toEqual([]);
+    const got = reader.get(first!.id)!;
+    expect([got.originalBody, got.forwardedBody]).toEqual([sent.toString(), null]);
   });
 
   it('names the right system and tools parts when they sit between two messages members', () => {

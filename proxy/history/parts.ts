@@ -12,7 +12,9 @@ import { completeShape, type BodyShape, type PartRef } from './body-shape.js';
 import { splitBody, type PartKind, type Segment } from './body-split.js';
 import { pack, unpack } from './codec.js';
 import { HistoryError } from './errors.js';
-import { decodeManifest, encodeEntries, manifestParts, type ManifestEntry } from './manifest.js';
+import type { ByteEdit } from '../lib/byte-edits.js';
+import { storeEdited, type EditedStored, type StoredSegment } from './edited-body.js';
+import { decodeManifest, encodeEntries, manifestParts } from './manifest.js';
 import type { Db } from './schema.js';
 import { searchableBytes } from './search-text.js';
 
@@ -40,6 +42,8 @@ export interface StoredBody {
   base: number | null;
   /** Leading messages that are the base body's, byte for byte. */
   reusedMessages: number;
+  /** As the writer keeps it: what an edited copy of this body is stored from. */
+  shape: BodyShape;
 }
 
 export interface StoreOptions {
@@ -158,14 +162,23 @@ export class PartWriter {
       size: shape.size,
       base: cont ? prev!.seq : null,
       reusedMessages: cont?.reusedMessages ?? 0,
+      shape,
     };
   }
 
-  /** Stores one new segment: a part (hashed, linked to `seq`) or glue. */
-  #segment(body: Buffer, s: Segment, seq: number, index: boolean): { ref: PartRef | null; size: number; entry: ManifestEntry } {
-    const bytes = body.subarray(s.start, s.end);
-    if (s.kind === 'glue') return { ref: null, size: textSize(bytes), entry: bytes };
-    const ref = this.#put(s.part, bytes, index);
+  /** The body `edits` make of `base`, stored just now for `seq`, by reference but for what they change; null when they do not fit its cut. */
+  storeEdited(base: StoredBody, edits: readonly ByteEdit[], seq: number): EditedStored | null {
+    return storeEdited(base.shape, edits, (kind, bytes) => this.#stored(kind, bytes, seq, false));
+  }
+
+  #segment(body: Buffer, s: Segment, seq: number, index: boolean): StoredSegment {
+    return this.#stored(s.kind === 'glue' ? null : s.part, body.subarray(s.start, s.end), seq, index);
+  }
+
+  /** Stores one new segment: a part (hashed, linked to `seq`) or glue (`kind` null). */
+  #stored(kind: PartKind | null, bytes: Buffer, seq: number, index: boolean): StoredSegment {
+    if (kind === null) return { ref: null, size: textSize(bytes), entry: bytes };
+    const ref = this.#put(kind, bytes, index);
     this.#link.run(ref.id, seq);
     return { ref, size: textSize(bytes), entry: ref.id };
   }

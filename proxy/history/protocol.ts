@@ -1,5 +1,6 @@
 /** Messages between the main thread and the writer worker. */
 import type { ExchangeRecord, RetentionSettings } from '../contract/types.js';
+import type { EditedBody } from '../lib/byte-edits.js';
 import type { SerializedError } from './errors.js';
 import type { MigrationStatus } from './session-types.js';
 
@@ -10,10 +11,17 @@ import type { MigrationStatus } from './session-types.js';
  */
 export type BodyValue = string | Uint8Array | null;
 
+/**
+ * The forwarded body: as a body, or as the modifier's splice of the sent body (bytes in
+ * it). The splice costs the main thread nothing to send, and lets the writer store only
+ * the parts it changed, without comparing the whole body once more.
+ */
+export type ForwardedValue = BodyValue | EditedBody;
+
 /** What `History.add` takes: an ExchangeRecord whose request and response bodies may still be bytes. */
 export type QueuedRecord = Omit<ExchangeRecord, 'originalBody' | 'forwardedBody' | 'responseBody'> & {
   originalBody: BodyValue;
-  forwardedBody: BodyValue;
+  forwardedBody: ForwardedValue;
   responseBody: BodyValue;
 };
 

@@ -6,10 +6,11 @@
  * need; the same transaction then fills in bodies, headers and the turn.
  */
 import { estimateCost } from '../contract/prices.js';
+import { applyByteEdits, editsFit, isEditedBody, type ByteEdit } from '../lib/byte-edits.js';
 import { packText, pack } from './codec.js';
 import { manifestParts } from './manifest.js';
 import { PartWriter, textSize, type StoredBody } from './parts.js';
-import type { QueuedRecord } from './protocol.js';
+import type { ForwardedValue, QueuedRecord } from './protocol.js';
 import { searchableText } from './search-text.js';
 import { bodyBytes, META_COLUMNS, responseSearchText, toMetaRow } from './rows.js';
 import type { Db } from './schema.js';
@@ -49,6 +50,8 @@ export interface BodiesInput {
   seq: number;
   original: Buffer | null;
   forwarded: Buffer | null;
+  /** The forwarded body as edits of `original` instead (then `forwarded` is null). */
+  forwardedEdits?: readonly ByteEdit[] | null;
   response: Buffer | null;
   assembled: string | null;
   requestHeaders: Record<string, string>;
@@ -57,6 +60,17 @@ export interface BodiesInput {
   continueThread: boolean;
   model: string | null;
 }
+
+/** The forwarded body as the writer takes it: bytes, or the modifier's splice of the original when it came as one and fits it. */
+export function forwardedInput(value: ForwardedValue, originalValue: unknown, original: Buffer | null): { bytes: Buffer | null; edits: readonly ByteEdit[] | null } {
+  if (!isEditedBody(value)) return { bytes: value === originalValue ? original : bodyBytes(value), edits: null };
+  // Only the proxy makes splices, of the body it also sends here: one that does not fit is a bug, and no body is better than a wrong one.
+  if (original === null || !editsFit(original.length, value.edits)) return { bytes: null, edits: null };
+  return { bytes: null, edits: value.edits };
+}
+
+/** What a row keeps of a stored body. */
+type StoredColumns = Pick<StoredBody, 'manifest' | 'sha' | 'size' | 'base'>;
 
 /** A row's body columns, computed before the row is written. */
 interface BodyColumns {
@@ -128,13 +142,14 @@ export class RecordWriter {
     const seq = (this.#seq ?? this.#maxSeq.get()!) + 1;
     this.#seq = seq;
     const original = bodyBytes(record.originalBody);
-    const forwarded = record.forwardedBody === record.originalBody ? original : bodyBytes(record.forwardedBody);
+    const forwarded = forwardedInput(record.forwardedBody, record.originalBody, original);
     const response = bodyBytes(record.responseBody);
     const assembled = typeof record.assembled === 'string' ? record.assembled : null;
     const bodies = this.#bodies({
       seq,
       original,
-      forwarded,
+      forwarded: forwarded.bytes,
+      forwardedEdits: forwarded.edits,
       response,
       assembled,
       requestHeaders: record.requestHeaders ?? {},
@@ -179,12 +194,15 @@ export class RecordWriter {
     // The forwarded body is indexed through its parts only where the original is not: the
     // appended text tells no row apart, and the rest is the original's. It may continue
     // only from the row the original continues (a row has one base).
-    const f =
-      b.forwarded === null
-        ? null
-        : b.forwarded === b.original || (b.original !== null && b.forwarded.equals(b.original))
-          ? o
-          : this.parts.store(b.forwarded, b.seq, { index: false, thread: thread === null ? null : `${thread}\0forwarded`, base: o?.base ?? undefined });
+    const forwardedThread = thread === null ? null : `${thread}\0forwarded`;
+    const f: StoredColumns | null =
+      b.forwardedEdits && o && b.original
+        ? this.#edited(b.original, o, b.forwardedEdits, b.seq, forwardedThread)
+        : b.forwarded === null
+          ? null
+          : b.forwarded === b.original || (b.original !== null && b.forwarded.equals(b.original))
+            ? o
+            : this.parts.store(b.forwarded, b.seq, { index: false, thread: forwardedThread, base: o?.base ?? undefined });
     const columns: BodyColumns = {
       original_manifest: o?.manifest ?? null,
       // The same body forwarded: no second manifest, only its hash (which tells it from "none").
@@ -202,6 +220,14 @@ export class RecordWriter {
     // Glue is fragments of JSON, not JSON: indexed as its raw text.
     const glue = o && o.glue.length > 0 ? searchableText(o.glue.toString('utf8')) : null;
     return { stored: o, columns, fts: text || glue ? [glue, text] : null };
+  }
+
+  /** The sent body `o` with the modifier's edits: by reference to its parts, or when the edits do not fit its cut, as the rebuilt bytes. */
+  #edited(original: Buffer, o: StoredBody, edits: readonly ByteEdit[], seq: number, thread: string | null): StoredColumns {
+    if (edits.length === 0) return o;
+    const stored = this.parts.storeEdited(o, edits, seq);
+    if (stored) return { ...stored, base: o.base };
+    return this.parts.store(applyByteEdits(original, edits), seq, { index: false, thread, base: o.base ?? undefined });
   }
 
   /** Places an existing row `seq` in its session and turn (the schema-1 conversion). */

@@ -2,6 +2,7 @@
  * Backlog policy: past a size, new rows are still written but without their bodies, so
  * memory stays bounded while the history keeps every exchange's timings, status and usage.
  */
+import { isEditedBody } from '../lib/byte-edits.js';
 import type { QueuedRecord } from './protocol.js';
 
 /** Past this backlog (the writer is slower than traffic, e.g. a burst of 100 KB prompts), bodies are shed. */
@@ -10,12 +11,14 @@ export const SHED_BODY_TEXT = '[not stored: the history writer was overloaded wh
 
 /** What a queued record costs in the backlog: its bodies and a fixed share for the rest. */
 export function recordChars(r: QueuedRecord): number {
-  return 1024 + (r.originalBody?.length ?? 0) + (r.forwardedBody?.length ?? 0) + (r.responseBody?.length ?? 0) + (r.assembled?.length ?? 0);
+  const f = r.forwardedBody;
+  const forwarded = isEditedBody(f) ? f.edits.reduce((n, e) => n + e.insert.length, 0) : (f?.length ?? 0);
+  return 1024 + (r.originalBody?.length ?? 0) + forwarded + (r.responseBody?.length ?? 0) + (r.assembled?.length ?? 0);
 }
 
 /** The record as stored under overload: placeholders instead of bodies. Pure. */
 export function withoutBodies(record: QueuedRecord): QueuedRecord {
-  const shed = (body: QueuedRecord['originalBody']): QueuedRecord['originalBody'] => (body === null ? null : SHED_BODY_TEXT);
+  const shed = (body: QueuedRecord['forwardedBody']): string | null => (body === null ? null : SHED_BODY_TEXT);
   return {
     ...record,
     originalBody: shed(record.originalBody),

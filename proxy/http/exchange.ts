@@ -8,7 +8,8 @@ import type { IncomingMessage } from 'node:http';
 import type { ProxyError } from './errors.js';
 import type { ProxyEvents } from '../lib/events.js';
 import { headerValue, isEventStream } from './headers.js';
-import type { BodyValue, History, QueuedRecord } from '../history/index.js';
+import type { BodyValue, ForwardedValue, History, QueuedRecord } from '../history/index.js';
+import { applyByteEdits, isEditedBody } from '../lib/byte-edits.js';
 import { newExchangeId } from './ids.js';
 import { stringifyJson } from '../lib/walk.js';
 import type { Logger } from '../lib/log.js';
@@ -33,7 +34,8 @@ export interface RequestFacts {
   stream: boolean;
   /** Text, or the UTF-8 bytes as received/sent: the history stores either as text. */
   originalBody: BodyValue;
-  forwardedBody: BodyValue;
+  /** Or the modifier's splice of `originalBody` (which is then bytes). */
+  forwardedBody: ForwardedValue;
   modified: boolean;
 }
 
@@ -124,7 +126,8 @@ export class Exchange {
     }
     if (logger.enabled('debug')) {
       logger.debug(`  headers ${JSON.stringify(r.requestHeaders)}`, r.id);
-      if (r.forwardedBody) logger.debug(`  forwarded body ${truncate(bodyText(r.forwardedBody), 4096)}`, r.id);
+      const forwarded = forwardedBytes(r);
+      if (forwarded) logger.debug(`  forwarded body ${truncate(bodyText(forwarded), 4096)}`, r.id);
     }
   }
 
@@ -252,6 +255,13 @@ export class Exchange {
 
 function truncate(s: string, n: number): string {
   return s.length <= n ? s : `${s.slice(0, n)}… (${s.length} chars)`;
+}
+
+/** The forwarded body itself, also when the record holds it as a splice (debug logging only). */
+function forwardedBytes(r: QueuedRecord): BodyValue {
+  const f = r.forwardedBody;
+  if (!isEditedBody(f)) return f;
+  return r.originalBody instanceof Uint8Array ? applyByteEdits(r.originalBody, f.edits) : null;
 }
 
 function bodyText(body: string | Uint8Array): string {

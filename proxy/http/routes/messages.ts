@@ -17,12 +17,13 @@ export async function handleMessages(x: RouteScope): Promise<ExchangeEnd> {
   const prepared = prepareMessagesBody(raw, effectiveModifierText(config));
   const forwarded = prepared.forwarded;
   // The history gets the bytes, not decoded copies: decoding a big body costs more than
-  // parsing it, and two JS strings held for a whole stream are four times its size.
+  // parsing it, and two JS strings held for a whole stream are four times its size. A
+  // spliced body goes as its splice: the record holds the sent body once, not twice.
   ex.begin({
     model: prepared.model,
     stream: prepared.stream,
     originalBody: raw,
-    forwardedBody: forwarded,
+    forwardedBody: prepared.edits ? { edits: prepared.edits } : forwarded,
     modified: prepared.modified,
   });
   const headers = upstreamRequestHeaders(ctx.req.headers, { apiKey: config.apiKey, contentLength: forwarded.length });

@@ -1,0 +1,113 @@
+/**
+ * The forwarded body as the sent body's shape with the modifier's edits: only the segments
+ * the edits fall in are new, everything else is the sent body's, by construction. So the
+ * writer neither receives nor compares the forwarded bytes. Pure, but for `put`.
+ *
+ * The cut stays the sent body's. An edit must lie strictly inside a part (its value's
+ * first and last bytes unchanged: a message stays one JSON value) or inside glue; anything
+ * else, such as an edit across a boundary, gives null and the caller stores the rebuilt
+ * bytes as any body.
+ */
+import type { Hash } from 'node:crypto';
+import type { ByteEdit } from '../lib/byte-edits.js';
+import { digestInput, finishDigest, startDigest, type DigestEntry } from './body-digest.js';
+import type { BodyShape, PartRef } from './body-shape.js';
+import type { PartKind, Segment } from './body-split.js';
+import { encodeEntries, type ManifestEntry } from './manifest.js';
+
+/** A segment the edits changed: its index and its bytes in the edited body. */
+export interface EditedSegment {
+  index: number;
+  segment: Segment;
+  bytes: Buffer;
+}
+
+/** The segments `edits` (in order, editsFit) change, with their new bytes; null when an edit does not lie inside one segment. */
+export function editedSegments(body: Buffer, segments: readonly Segment[], edits: readonly ByteEdit[]): EditedSegment[] | null {
+  const out: EditedSegment[] = [];
+  let i = 0;
+  let e = 0;
+  while (e < edits.length) {
+    const first = edits[e]!;
+    const inside = (s: Segment, x: ByteEdit): boolean =>
+      s.kind === 'glue' ? s.start <= x.start && x.end <= s.end : s.start < x.start && x.end < s.end;
+    while (i < segments.length && !inside(segments[i]!, first)) {
+      // Edits are in order: once a segment ends past the edit's start, no later one holds it.
+      if (segments[i]!.end > first.start) return null;
+      i++;
+    }
+    const s = segments[i];
+    if (s === undefined) return null;
+    const pieces: Uint8Array[] = [];
+    let at = s.start;
+    while (e < edits.length && inside(s, edits[e]!)) {
+      const x = edits[e++]!;
+      pieces.push(body.subarray(at, x.start), x.insert);
+      at = x.end;
+    }
+    pieces.push(body.subarray(at, s.end));
+    out.push({ index: i, segment: s, bytes: Buffer.concat(pieces) });
+    i++;
+  }
+  return out;
+}
+
+/** What storing one new segment gives (parts.ts): its part, or null for glue; its size; its manifest entry. */
+export interface StoredSegment {
+  ref: PartRef | null;
+  size: number;
+  entry: ManifestEntry;
+}
+
+/** The edited body as stored: its manifest, check and size. Its parts are the base's but for the new ones `put` stored. */
+export interface EditedStored {
+  manifest: Buffer;
+  sha: Buffer;
+  size: number;
+}
+
+/** The digest state after the most segments, at most `upTo`, that `shape` kept. */
+function stateBefore(shape: BodyShape, upTo: number): { h: Hash; from: number } {
+  let from = 0;
+  for (const j of shape.states.keys()) if (j <= upTo && j > from) from = j;
+  const state = from > 0 ? shape.states.get(from) : undefined;
+  return state ? { h: state.copy(), from } : { h: startDigest(), from: 0 };
+}
+
+/**
+ * Stores the body `edits` make of `base` (the sent body, just stored): the changed segments
+ * through `put`, the rest by reference. Null when the edits do not fit the base's cut.
+ */
+export function storeEdited(base: BodyShape, edits: readonly ByteEdit[], put: (kind: PartKind | null, bytes: Buffer) => StoredSegment): EditedStored | null {
+  const changed = editedSegments(base.bytes, base.split.segments, edits);
+  if (changed === null || changed.length === 0) return null;
+  const stored = changed.map((c) => put(c.segment.kind === 'part' ? c.segment.part : null, c.bytes));
+  const encoded = encodeEntries(stored.map((s) => s.entry));
+
+  const pieces: Buffer[] = [];
+  let at = 0;
+  let size = base.size;
+  changed.forEach((c, k) => {
+    pieces.push(base.manifest.subarray(at, base.offsets[c.index]), encoded.bytes.subarray(encoded.offsets[k], encoded.offsets[k + 1]));
+    at = base.offsets[c.index + 1]!;
+    size += stored[k]!.size - base.sizes[c.index]!;
+  });
+  pieces.push(base.manifest.subarray(at));
+
+  const { h, from } = stateBefore(base, changed[0]!.index);
+  const entries: DigestEntry[] = [];
+  const segments = base.split.segments;
+  let k = 0;
+  for (let i = from; i < segments.length; i++) {
+    const c = changed[k];
+    if (c !== undefined && c.index === i) {
+      const ref = stored[k++]!.ref;
+      entries.push(ref ? { hash: ref.hash } : { glue: c.bytes });
+    } else {
+      const s = segments[i]!;
+      entries.push(s.kind === 'glue' ? { glue: base.bytes.subarray(s.start, s.end) } : { hash: base.refs[i]!.hash });
+    }
+  }
+  h.update(digestInput(entries));
+  return { manifest: Buffer.concat(pieces), sha: finishDigest(h), size };
+}
