@@ -4,7 +4,7 @@
  * small IPC protocol live here.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -136,19 +136,29 @@ export function memoryOf(pid: number): { rssMb: number; hwmMb: number; anonMb: n
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
-function ticks(statFile: string): number {
+/** A /proc stat line's fields after "pid (comm) ". */
+function statFields(statFile: string): string[] {
   const stat = readFileSync(statFile, 'utf8');
-  // Fields after "pid (comm) ": utime and stime are the 12th and 13th.
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(rest[11]) + Number(rest[12]);
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
 
-/** CPU time used so far (ms): the whole process, and its main thread alone. */
-export function cpuOf(pid: number): { totalMs: number; mainMs: number } {
+/** utime plus stime, the 12th and 13th fields. */
+const ticksOf = (f: string[]): number => Number(f[11]) + Number(f[12]);
+/** The history writer lowers its own thread's priority to this nice value (proxy/history/thread-priority.ts): no other thread has it. */
+const WRITER_NICE = 10;
+
+/** CPU time used so far (ms): the whole process, its main thread alone, and the history writer's thread (NaN without one). */
+export function cpuOf(pid: number): { totalMs: number; mainMs: number; writerMs: number } {
   try {
-    return { totalMs: ticks(`/proc/${pid}/stat`) * TICK_MS, mainMs: ticks(`/proc/${pid}/task/${pid}/stat`) * TICK_MS };
+    let writer = NaN;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const f = statFields(`/proc/${pid}/task/${tid}/stat`);
+      // Field 19 is the nice value.
+      if (Number(f[16]) === WRITER_NICE) writer = (Number.isNaN(writer) ? 0 : writer) + ticksOf(f);
+    }
+    return { totalMs: ticksOf(statFields(`/proc/${pid}/stat`)) * TICK_MS, mainMs: ticksOf(statFields(`/proc/${pid}/task/${pid}/stat`)) * TICK_MS, writerMs: writer * TICK_MS };
   } catch {
-    return { totalMs: NaN, mainMs: NaN };
+    return { totalMs: NaN, mainMs: NaN, writerMs: NaN };
   }
 }
 

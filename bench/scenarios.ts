@@ -84,8 +84,8 @@ export interface TputRun {
   flushMs: number;
   /** Requests over run time plus flush time: what can be kept up indefinitely. */
   sustainedRps: number;
-  /** CPU time per request (ms): the forwarder (all threads, main thread). */
-  cpu: { total: number; main: number };
+  /** CPU time per request (ms): the forwarder (all threads, main thread, history writer thread). */
+  cpu: { total: number; main: number; writer: number };
 }
 
 export async function warmUp(srv: ChildServer, w: Workload, p: Params): Promise<void> {
@@ -107,10 +107,10 @@ export async function throughput(srv: ChildServer, w: Workload, p: Params): Prom
   const flushMs = await srv.flush();
   const after = cpuOf(srv.pid);
   const n = load.requests;
-  const cpu = { total: (after.totalMs - before.totalMs) / n, main: (after.mainMs - before.mainMs) / n };
+  const cpu = { total: (after.totalMs - before.totalMs) / n, main: (after.mainMs - before.mainMs) / n, writer: (after.writerMs - before.writerMs) / n };
   const sustainedRps = (n / (load.elapsedMs + flushMs)) * 1000;
   progress(
-    `${srv.name.padEnd(8)} ${w.name}: c=${p.concurrency} ${load.rps.toFixed(0)} req/s (sustained ${sustainedRps.toFixed(0)}, flush ${flushMs.toFixed(0)} ms, errors ${load.errors}); CPU ms/req ${cpu.total.toFixed(2)} (main ${cpu.main.toFixed(2)})`,
+    `${srv.name.padEnd(8)} ${w.name}: c=${p.concurrency} ${load.rps.toFixed(0)} req/s (sustained ${sustainedRps.toFixed(0)}, flush ${flushMs.toFixed(0)} ms, errors ${load.errors}); CPU ms/req ${cpu.total.toFixed(2)} (main ${cpu.main.toFixed(2)}, writer ${cpu.writer.toFixed(2)})`,
   );
   return { load, flushMs, sustainedRps, cpu };
 }
