@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defaultConfig } from '../proxy/config.js';
 import type { ProxyStatus } from '../proxy/contract/types.js';
 import { ROW_COLUMNS } from '../proxy/history/rows.js';
+import { loadFixture } from '../proxy/history/fixtures.js';
 import { historyFile, MIGRATIONS, openWriteDatabase } from '../proxy/history/schema.js';
 import { createProxy } from '../proxy/index.js';
 import { ProxyEvents } from '../proxy/lib/events.js';
@@ -61,6 +62,30 @@ describe('history written by the proxy', () => {
     expect((await h.proxy.history.list({ text: 'tell' })).items).toHaveLength(2);
     expect((await h.proxy.history.list({ text: '"unbalanced (quote' })).items).toHaveLength(0);
     expect((await h.proxy.history.list({ model: 'claude-b' })).items).toHaveLength(1);
+  });
+
+  it('stores each Claude Code turn exactly as sent and exactly as upstream received it', async () => {
+    h = await startHarness({ modifierText: '\n\nAnswer in French. "Quoted" \\ 🙂' });
+    const turns = loadFixture('claude-code-2.1.197-session.jsonl').slice(-3);
+    for (const turn of turns) {
+      const res = await fetch(`${h.baseUrl}/v1/messages?beta=true`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': CLIENT, 'x-claude-code-session-id': 'exact' },
+        body: turn.body,
+      });
+      await res.arrayBuffer();
+    }
+    await h.proxy.history.flush();
+    const rows = (await h.proxy.history.list({ limit: 10 })).items.reverse();
+    expect(rows).toHaveLength(turns.length);
+    for (const [i, item] of rows.entries()) {
+      const row = (await h.proxy.history.get(item.id))!;
+      expect(row.modified).toBe(true);
+      expect(row.originalBody).toBe(turns[i]!.body);
+      // The modifier's splice went to the writer instead of the bytes; what it stored is what upstream got.
+      expect(row.forwardedBody).toBe(h.fake.requests[i]!.body);
+      expect(row.forwardedBody).not.toBe(row.originalBody);
+    }
   });
 
   it('keeps at most the configured number of rows, newest kept', async () => {

@@ -168,6 +168,7 @@ describe('proxy with a configured key and the modifier on', () => {
     expect(row.durationMs).toBeGreaterThanOrEqual(row.ttfbMs!);
     expect(JSON.parse(row.originalBody!).messages[0].content).toBe('remember me');
     expect(JSON.parse(row.forwardedBody!).messages[0].content).toBe(`remember me${APPEND}`);
+    expect(row.forwardedBody).toBe(h.fake.requests.at(-1)!.body);
     expect(row.responseBody).toContain('event: message_stop');
     expect(JSON.parse(row.assembled!)).toMatchObject({ type: 'message', content: [{ type: 'text' }] });
     expect(row.requestHeaders.authorization).toMatch(/redacted/);

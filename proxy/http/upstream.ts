@@ -66,19 +66,26 @@ export function mapUpstreamError(err: unknown): ProxyError {
  * (502 unreachable, 504 timeout). `signal` aborts at any point, including mid-body.
  */
 export function openUpstream(req: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse> {
+  const body = req.body;
+  const stream = got.stream(req.url, {
+    method: req.method as 'GET',
+    headers: { 'user-agent': undefined, ...req.headers },
+    ...(Buffer.isBuffer(body) ? { body } : {}),
+    agent: { http: req.agents.http, https: req.agents.https },
+    timeout: { connect: req.connectTimeoutMs, secureConnect: req.connectTimeoutMs, socket: req.idleTimeoutMs },
+    retry: { limit: 0 },
+    followRedirect: false,
+    decompress: false,
+    throwHttpErrors: false,
+  });
+  if (body !== undefined && !Buffer.isBuffer(body)) body.pipe(stream);
+  else if (body === undefined && req.method !== 'GET' && req.method !== 'HEAD') stream.end();
+  // Apart from the request: a stream's closures live as long as it does, and must not keep its body.
+  return settleOnResponse(stream, signal);
+}
+
+function settleOnResponse(stream: GotRequest, signal: AbortSignal): Promise<UpstreamResponse> {
   return new Promise((resolve, reject) => {
-    const isStreamBody = req.body !== undefined && !Buffer.isBuffer(req.body);
-    const stream = got.stream(req.url, {
-      method: req.method as 'GET',
-      headers: { 'user-agent': undefined, ...req.headers },
-      ...(Buffer.isBuffer(req.body) ? { body: req.body } : {}),
-      agent: { http: req.agents.http, https: req.agents.https },
-      timeout: { connect: req.connectTimeoutMs, secureConnect: req.connectTimeoutMs, socket: req.idleTimeoutMs },
-      retry: { limit: 0 },
-      followRedirect: false,
-      decompress: false,
-      throwHttpErrors: false,
-    });
     let settled = false;
     const onAbort = (): void => {
       stream.destroy();
@@ -92,6 +99,9 @@ export function openUpstream(req: UpstreamRequest, signal: AbortSignal): Promise
     stream.once('response', (res: http.IncomingMessage) => {
       if (settled) return;
       settled = true;
+      // Sent by now, or held by the socket's write queue: got keeps its options (the
+      // buffered body among them) for retries and redirects, neither of which it makes here.
+      stream.options.body = undefined;
       resolve({ status: res.statusCode ?? 502, headers: res.headers, body: stream });
     });
     stream.once('error', (err) => {
@@ -100,7 +110,5 @@ export function openUpstream(req: UpstreamRequest, signal: AbortSignal): Promise
       signal.removeEventListener('abort', onAbort);
       reject(mapUpstreamError(err));
     });
-    if (isStreamBody) (req.body as Readable).pipe(stream);
-    else if (!Buffer.isBuffer(req.body) && req.method !== 'GET' && req.method !== 'HEAD') stream.end();
   });
 }
