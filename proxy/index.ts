@@ -15,7 +15,7 @@ import { formatHost, listen, ListenError, trackSockets } from './lib/listen.js';
 import { createLogger, type Logger } from './lib/log.js';
 import type { ProxyRuntime } from './http/runtime.js';
 import type { MigrationStatus, ProxyStatus } from './contract/types.js';
-import { createAgents } from './http/upstream.js';
+import { createUpstreamClient } from './http/upstream.js';
 import { RateLimitTracker } from './http/rate-limits.js';
 import type { RateLimitEntry } from './contract/types.js';
 import { VERSION } from './version.js';
@@ -71,7 +71,7 @@ export async function createProxy(initial: ProxyConfig, deps: ProxyDeps = {}): P
         onMigrationState();
       },
     }));
-  const agents = createAgents();
+  const upstreamClient = createUpstreamClient();
   const inflight = new Set<Exchange>();
   const rateLimits = new RateLimitTracker((entry) => events.emit('ratelimit:change', entry));
   const rt: ProxyRuntime = {
@@ -79,7 +79,7 @@ export async function createProxy(initial: ProxyConfig, deps: ProxyDeps = {}): P
     events,
     history,
     logger,
-    agents,
+    upstreamClient,
     inflight,
     rateLimits,
     startedAt: Date.now(),
@@ -201,7 +201,7 @@ export async function createProxy(initial: ProxyConfig, deps: ProxyDeps = {}): P
     if (closed) return;
     await stop();
     closed = true;
-    agents.destroy();
+    upstreamClient.destroy();
     if (!deps.history) await history.close();
   }
 

@@ -15,7 +15,7 @@ import { exchangeRoute } from './exchange-route.js';
 import type { Exchange } from './exchange.js';
 import { RateLimitTracker } from './rate-limits.js';
 import type { ProxyRuntime } from './runtime.js';
-import { createAgents } from './upstream.js';
+import { createUpstreamClient } from './upstream.js';
 
 interface TestRuntime extends ProxyRuntime {
   rows: QueuedRecord[];
@@ -25,7 +25,7 @@ interface TestRuntime extends ProxyRuntime {
 
 const runtimes: TestRuntime[] = [];
 afterEach(() => {
-  for (const rt of runtimes.splice(0)) rt.agents.destroy();
+  for (const rt of runtimes.splice(0)) rt.upstreamClient.destroy();
 });
 
 function runtime(overrides: Partial<ProxyConfig> = {}): TestRuntime {
@@ -46,7 +46,7 @@ function runtime(overrides: Partial<ProxyConfig> = {}): TestRuntime {
     events,
     history,
     logger,
-    agents: createAgents(),
+    upstreamClient: createUpstreamClient(),
     inflight: new Set<Exchange>(),
     rateLimits: new RateLimitTracker(),
     startedAt: Date.now(),

@@ -31,7 +31,7 @@ export function forward(x: RouteScope, spec: ForwardSpec): Promise<UpstreamRespo
       ...(spec.body !== undefined ? { body: spec.body } : {}),
       connectTimeoutMs: config.connectTimeoutMs,
       idleTimeoutMs: config.idleTimeoutMs,
-      agents: x.rt.agents,
+      client: x.rt.upstreamClient,
     },
     x.client.signal,
   ).then((up) => (x.rt.rateLimits.observe(spec.headers, config.apiKey, up.status, up.headers), up));

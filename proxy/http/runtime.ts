@@ -4,7 +4,7 @@ import type { ProxyEvents } from '../lib/events.js';
 import type { Exchange, RecorderDeps } from './exchange.js';
 import type { History } from '../history/index.js';
 import type { Logger } from '../lib/log.js';
-import type { UpstreamAgents } from './upstream.js';
+import type { UpstreamClient } from './upstream.js';
 import type { RateLimitTracker } from './rate-limits.js';
 import { replayConfig } from './replay-link.js';
 
@@ -15,7 +15,7 @@ export interface ProxyRuntime {
   events: ProxyEvents;
   history: History;
   logger: Logger;
-  agents: UpstreamAgents;
+  upstreamClient: UpstreamClient;
   recorder: RecorderDeps;
   /** Exchanges not yet finished; shutdown waits for them. */
   inflight: Set<Exchange>;

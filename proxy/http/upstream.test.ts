@@ -5,18 +5,20 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createAgents, openUpstream } from './upstream.js';
+import { createUpstreamClient, openUpstream } from './upstream.js';
 
 let server: Server | null = null;
-const agents = createAgents();
+let seenHeaders: Record<string, string | string[] | undefined> = {};
+const client = createUpstreamClient();
 afterEach(async () => {
   await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
   server = null;
 });
-afterAll(() => agents.destroy());
+afterAll(() => client.destroy());
 
 async function echoServer(): Promise<string> {
   server = createServer((req, res) => {
+    seenHeaders = req.headers;
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -33,7 +35,7 @@ describe('openUpstream', () => {
     const url = await echoServer();
     const body = Buffer.alloc(256 * 1024, 'a');
     const up = await openUpstream(
-      { url, method: 'POST', headers: { 'content-length': String(body.length) }, body, connectTimeoutMs: 5000, idleTimeoutMs: 5000, agents },
+      { url, method: 'POST', headers: { 'content-length': String(body.length) }, body, connectTimeoutMs: 5000, idleTimeoutMs: 5000, client },
       new AbortController().signal,
     );
     expect(up.status).toBe(200);
@@ -41,5 +43,16 @@ describe('openUpstream', () => {
     const echoed: Buffer[] = [];
     for await (const chunk of up.body) echoed.push(chunk as Buffer);
     expect(Buffer.concat(echoed).equals(body)).toBe(true);
+  });
+
+  it('sends the headers it is given and no user-agent of its own', async () => {
+    const url = await echoServer();
+    const open = (headers: Record<string, string>) =>
+      openUpstream({ url, method: 'POST', headers, body: Buffer.from('{}'), connectTimeoutMs: 5000, idleTimeoutMs: 5000, client }, new AbortController().signal).then((up) => up.body.resume());
+    await open({ 'x-api-key': 'k' });
+    expect(seenHeaders['user-agent']).toBeUndefined();
+    expect(seenHeaders['x-api-key']).toBe('k');
+    await open({ 'user-agent': 'claude-cli/2.1.197 (external, sdk-cli)' });
+    expect(seenHeaders['user-agent']).toBe('claude-cli/2.1.197 (external, sdk-cli)');
   });
 });
