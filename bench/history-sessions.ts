@@ -21,6 +21,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { commonPrefix } from '../proxy/history/body-diff.js';
 import { sha256 } from '../proxy/history/body-digest.js';
 import { pack } from '../proxy/history/codec.js';
 import { answerFor } from '../proxy/history/fixtures.js';
@@ -159,8 +160,10 @@ function longSessionAndScale(turns: number, bulkTurns: number): void {
   const bytesDb = openWriteDatabase(join(dir, 'bytes.sqlite'));
   const bytesWriter = new HistoryWriter(bytesDb, { maxRows: 1_000_000, maxAgeDays: 0 });
   const messages = [...base.messages];
+  let bodies: Buffer[] = [];
   for (let t = 1; t <= turns; t++) {
     const r = record(`long-${t}`, 1_600_000_000_000 + t, 'long', growingBody(messages, 0, t), answerFor(undefined));
+    bodies = [bodies[bodies.length - 1]!, r.originalBody as Buffer].filter(Boolean);
     const near = marks.find((m) => Math.abs(m - t) <= 4);
     // The same turn with its forwarded body handed over as bytes, as before the splice was.
     const asBytes = { ...r, forwardedBody: forwardedBytes(r) };
@@ -181,6 +184,9 @@ function longSessionAndScale(turns: number, bulkTurns: number): void {
       `  turn ${m}: new ${median(cpu[m]!).toFixed(2)} ms (forwarded body as bytes: ${median(bytesCpu[m]!).toFixed(2)} ms), schema 1 ${median(legacyCpu[m]!).toFixed(2)} ms (target <= 0.3 ms at 500)`,
     );
   }
+  const [before, last] = bodies as [Buffer, Buffer];
+  const compare = median(Array.from({ length: 9 }, () => timeWrite(() => commonPrefix(before, last))));
+  console.log(`  of that, comparing the last turn's ${mb(last.length)} body with the turn before it (what proves the bytes they share): ${compare.toFixed(2)} ms`);
   console.log(`  for reference, one transaction storing a bare row and one ${(FLOOR_PART_BYTES / 1024).toFixed(0)} KB part, compressed and indexed: ${storageFloor().toFixed(2)} ms`);
 
   // Many short sessions around it: the fixture's turns with a session id each.
