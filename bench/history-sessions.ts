@@ -26,13 +26,12 @@ import { commonPrefix } from '../proxy/history/body-diff.js';
 import { sha256 } from '../proxy/history/body-digest.js';
 import { pack } from '../proxy/history/codec.js';
 import { answerFor } from '../proxy/history/fixtures.js';
-import { openHistory, type QueuedRecord } from '../proxy/history/index.js';
+import { forwardedBytes, openHistory, type QueuedRecord } from '../proxy/history/index.js';
 import { openReadDatabase, openWriteDatabase } from '../proxy/history/schema.js';
 import { SessionReader } from '../proxy/history/session-reader.js';
 import { makeRecord } from '../proxy/history/testing.js';
 import { HistoryWriter } from '../proxy/history/writer.js';
 import { prepareMessagesBody } from '../proxy/http/body.js';
-import { applyByteEdits, isEditedBody } from '../proxy/lib/byte-edits.js';
 import { BENCH_MODIFIER } from './addendum.js';
 import { rng, sourceFile } from './bodies.js';
 import { LegacyHistory } from './legacy-history.js';
@@ -63,12 +62,6 @@ function record(id: string, startedAt: number, session: string, body: string, re
     modified: spliced.modified,
     responseBody: Buffer.from(response),
   };
-}
-
-/** The forwarded bytes of a record that carries them as the splice. */
-function forwardedBytes(r: QueuedRecord): QueuedRecord['forwardedBody'] {
-  const f = r.forwardedBody;
-  return isEditedBody(f) ? applyByteEdits(r.originalBody as Uint8Array, f.edits) : f;
 }
 
 async function replay(): Promise<void> {
@@ -164,10 +157,12 @@ function longSessionAndScale(turns: number, bulkTurns: number): void {
   const bytesDb = openWriteDatabase(join(dir, 'bytes.sqlite'));
   const bytesWriter = new HistoryWriter(bytesDb, { maxRows: 1_000_000, maxAgeDays: 0 });
   const messages = [...base.messages];
-  let bodies: Buffer[] = [];
+  // The last two turns' sent bodies, for timing their comparison.
+  let before: Buffer = Buffer.alloc(0);
+  let last: Buffer = Buffer.alloc(0);
   for (let t = 1; t <= turns; t++) {
     const r = record(`long-${t}`, 1_600_000_000_000 + t, 'long', growingBody(messages, 0, t), answerFor(undefined));
-    bodies = [bodies[bodies.length - 1]!, r.originalBody as Buffer].filter(Boolean);
+    [before, last] = [last, r.originalBody as Buffer];
     const near = marks.find((m) => Math.abs(m - t) <= around(m));
     // The same turn with its forwarded body handed over as bytes, as before the splice was.
     const asBytes = { ...r, forwardedBody: forwardedBytes(r) };
@@ -194,7 +189,6 @@ function longSessionAndScale(turns: number, bulkTurns: number): void {
       `  turn ${m} (${cpu[m]!.length} turns): new ${median(cpu[m]!).toFixed(2)} ms (forwarded body as bytes: ${median(bytesCpu[m]!).toFixed(2)} ms), schema 1 ${median(legacyCpu[m]!).toFixed(2)} ms (target <= 0.3 ms at 500)`,
     );
   }
-  const [before, last] = bodies as [Buffer, Buffer];
   const compare = median(Array.from({ length: 9 }, () => timeWrite(() => commonPrefix(before, last))));
   console.log(`  of that, comparing the last turn's ${mb(last.length)} body with the turn before it (what proves the bytes they share): ${compare.toFixed(2)} ms`);
   console.log(`  for reference, one transaction storing a bare row and one ${(FLOOR_PART_BYTES / 1024).toFixed(0)} KB part, compressed and indexed: ${storageFloor().toFixed(2)} ms`);

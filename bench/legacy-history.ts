@@ -3,8 +3,7 @@
  * insert it used (every body whole, as text, the request and the response indexed).
  */
 import Database from 'better-sqlite3';
-import type { QueuedRecord } from '../proxy/history/index.js';
-import { applyByteEdits, isEditedBody } from '../proxy/lib/byte-edits.js';
+import { forwardedBytes, type QueuedRecord } from '../proxy/history/index.js';
 import { ROW_COLUMNS } from '../proxy/history/rows.js';
 import { MIGRATIONS, openWriteDatabase } from '../proxy/history/schema.js';
 import { searchableText } from '../proxy/history/search-text.js';
@@ -28,9 +27,8 @@ export class LegacyHistory {
     this.#db.transaction(() => {
       for (const r of records) {
         const original = text(r.originalBody);
-        const f = r.forwardedBody;
         // Schema 1 stored the forwarded text whole, however it was handed over.
-        const forwarded = isEditedBody(f) ? text(applyByteEdits(r.originalBody as Uint8Array, f.edits)) : text(f);
+        const forwarded = text(forwardedBytes(r));
         const response = text(r.responseBody);
         const seq = this.#insert.get({
           id: r.id, started_at: r.startedAt, ttfb_ms: r.ttfbMs, duration_ms: r.durationMs, method: r.method, path: r.path,

@@ -28,6 +28,7 @@ import { WriterClient } from './writer-client.js';
 export { HistoryError, type HistoryErrorCode } from './errors.js';
 export { DEFAULT_LIMIT, MAX_LIMIT } from './reader.js';
 export type { BodyValue, ForwardedValue, QueuedRecord } from './protocol.js';
+export { forwardedBytes } from './forwarded-body.js';
 export { SCHEMA_VERSION, HISTORY_FILE_NAME } from './schema.js';
 export type { MigrationStatus, SessionDetail, SessionPage, SessionQuery, SessionSummary, SessionTokens, SessionTurn, TurnDelta } from './session-types.js';
 

@@ -8,8 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { ProxyError } from './errors.js';
 import type { ProxyEvents } from '../lib/events.js';
 import { headerValue, isEventStream } from './headers.js';
-import type { BodyValue, ForwardedValue, History, QueuedRecord } from '../history/index.js';
-import { applyByteEdits, isEditedBody } from '../lib/byte-edits.js';
+import { forwardedBytes, type BodyValue, type ForwardedValue, type History, type QueuedRecord } from '../history/index.js';
 import { newExchangeId } from './ids.js';
 import { stringifyJson } from '../lib/walk.js';
 import type { Logger } from '../lib/log.js';
@@ -255,13 +254,6 @@ export class Exchange {
 
 function truncate(s: string, n: number): string {
   return s.length <= n ? s : `${s.slice(0, n)}… (${s.length} chars)`;
-}
-
-/** The forwarded body itself, also when the record holds it as a splice (debug logging only). */
-function forwardedBytes(r: QueuedRecord): BodyValue {
-  const f = r.forwardedBody;
-  if (!isEditedBody(f)) return f;
-  return r.originalBody instanceof Uint8Array ? applyByteEdits(r.originalBody, f.edits) : null;
 }
 
 function bodyText(body: string | Uint8Array): string {
