@@ -22,6 +22,9 @@ export interface EditedSegment {
   bytes: Buffer;
 }
 
+/** Whether edit `x` lies inside segment `s`: anywhere in glue, strictly inside a part. */
+const inside = (s: Segment, x: ByteEdit): boolean => (s.kind === 'glue' ? s.start <= x.start && x.end <= s.end : s.start < x.start && x.end < s.end);
+
 /** The segments `edits` (in order, editsFit) change, with their new bytes; null when an edit does not lie inside one segment. */
 export function editedSegments(body: Buffer, segments: readonly Segment[], edits: readonly ByteEdit[]): EditedSegment[] | null {
   const out: EditedSegment[] = [];
@@ -29,8 +32,6 @@ export function editedSegments(body: Buffer, segments: readonly Segment[], edits
   let e = 0;
   while (e < edits.length) {
     const first = edits[e]!;
-    const inside = (s: Segment, x: ByteEdit): boolean =>
-      s.kind === 'glue' ? s.start <= x.start && x.end <= s.end : s.start < x.start && x.end < s.end;
     while (i < segments.length && !inside(segments[i]!, first)) {
       // Edits are in order: once a segment ends past the edit's start, no later one holds it.
       if (segments[i]!.end > first.start) return null;

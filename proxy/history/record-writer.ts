@@ -62,7 +62,7 @@ export interface BodiesInput {
 }
 
 /** The forwarded body as the writer takes it: bytes, or the modifier's splice of the original when it came as one and fits it. */
-export function forwardedInput(value: ForwardedValue, originalValue: unknown, original: Buffer | null): { bytes: Buffer | null; edits: readonly ByteEdit[] | null } {
+function forwardedInput(value: ForwardedValue, originalValue: unknown, original: Buffer | null): { bytes: Buffer | null; edits: readonly ByteEdit[] | null } {
   if (!isEditedBody(value)) return { bytes: value === originalValue ? original : bodyBytes(value), edits: null };
   // Only the proxy makes splices, of the body it also sends here: one that does not fit is a bug, and no body is better than a wrong one.
   if (original === null || !editsFit(original.length, value.edits)) return { bytes: null, edits: null };
@@ -191,18 +191,7 @@ export class RecordWriter {
   #bodies(b: BodiesInput): { stored: StoredBody | null; columns: BodyColumns; fts: [string | null, string | null] | null } {
     const thread = b.continueThread && b.original !== null ? threadKey(b.requestHeaders, b.model, b.original) : null;
     const o = b.original === null ? null : this.parts.store(b.original, b.seq, { index: true, thread });
-    // The forwarded body is indexed through its parts only where the original is not: the
-    // appended text tells no row apart, and the rest is the original's. It may continue
-    // only from the row the original continues (a row has one base).
-    const forwardedThread = thread === null ? null : `${thread}\0forwarded`;
-    const f: StoredColumns | null =
-      b.forwardedEdits && o && b.original
-        ? this.#edited(b.original, o, b.forwardedEdits, b.seq, forwardedThread)
-        : b.forwarded === null
-          ? null
-          : b.forwarded === b.original || (b.original !== null && b.forwarded.equals(b.original))
-            ? o
-            : this.parts.store(b.forwarded, b.seq, { index: false, thread: forwardedThread, base: o?.base ?? undefined });
+    const f = this.#forwarded(b, o, thread);
     const columns: BodyColumns = {
       original_manifest: o?.manifest ?? null,
       // The same body forwarded: no second manifest, only its hash (which tells it from "none").
@@ -222,12 +211,24 @@ export class RecordWriter {
     return { stored: o, columns, fts: text || glue ? [glue, text] : null };
   }
 
-  /** The sent body `o` with the modifier's edits: by reference to its parts, or when the edits do not fit its cut, as the rebuilt bytes. */
-  #edited(original: Buffer, o: StoredBody, edits: readonly ByteEdit[], seq: number, thread: string | null): StoredColumns {
-    if (edits.length === 0) return o;
-    const stored = this.parts.storeEdited(o, edits, seq);
-    if (stored) return { ...stored, base: o.base };
-    return this.parts.store(applyByteEdits(original, edits), seq, { index: false, thread, base: o.base ?? undefined });
+  /**
+   * The forwarded body, once the sent one is stored as `o`. The modifier's splice is stored by
+   * reference to the sent body's parts; when its edits do not fit that cut, as the rebuilt
+   * bytes. The forwarded body is indexed through its parts only where the original is not:
+   * the appended text tells no row apart, and the rest is the original's. It may continue
+   * only from the row the original continues (a row has one base).
+   */
+  #forwarded(b: BodiesInput, o: StoredBody | null, thread: string | null): StoredColumns | null {
+    const store = (bytes: Buffer): StoredBody =>
+      this.parts.store(bytes, b.seq, { index: false, thread: thread === null ? null : `${thread}\0forwarded`, base: o?.base ?? undefined });
+    if (b.forwardedEdits && o && b.original) {
+      if (b.forwardedEdits.length === 0) return o;
+      const stored = this.parts.storeEdited(o, b.forwardedEdits, b.seq);
+      return stored ? { ...stored, base: o.base } : store(applyByteEdits(b.original, b.forwardedEdits));
+    }
+    if (b.forwarded === null) return null;
+    if (b.forwarded === b.original || (b.original !== null && b.forwarded.equals(b.original))) return o;
+    return store(b.forwarded);
   }
 
   /** Places an existing row `seq` in its session and turn (the schema-1 conversion). */

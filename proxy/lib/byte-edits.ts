@@ -33,7 +33,7 @@ export function editsFit(baseLength: number, edits: readonly ByteEdit[]): boolea
 }
 
 /** The length of the edited body. */
-export function editedLength(baseLength: number, edits: readonly ByteEdit[]): number {
+function editedLength(baseLength: number, edits: readonly ByteEdit[]): number {
   let n = baseLength;
   for (const e of edits) n += e.insert.length - (e.end - e.start);
   return n;
