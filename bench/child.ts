@@ -150,13 +150,15 @@ const WRITER_NICE = 10;
 /** CPU time used so far (ms): the whole process, its main thread alone, and the history writer's thread (NaN without one). */
 export function cpuOf(pid: number): { totalMs: number; mainMs: number; writerMs: number } {
   try {
-    let writer = NaN;
+    let main = NaN;
+    let writer: number | null = null;
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
       const f = statFields(`/proc/${pid}/task/${tid}/stat`);
+      if (tid === String(pid)) main = ticksOf(f);
       // Field 19 is the nice value.
-      if (Number(f[16]) === WRITER_NICE) writer = (Number.isNaN(writer) ? 0 : writer) + ticksOf(f);
+      else if (Number(f[16]) === WRITER_NICE) writer = (writer ?? 0) + ticksOf(f);
     }
-    return { totalMs: ticksOf(statFields(`/proc/${pid}/stat`)) * TICK_MS, mainMs: ticksOf(statFields(`/proc/${pid}/task/${pid}/stat`)) * TICK_MS, writerMs: writer * TICK_MS };
+    return { totalMs: ticksOf(statFields(`/proc/${pid}/stat`)) * TICK_MS, mainMs: main * TICK_MS, writerMs: (writer ?? NaN) * TICK_MS };
   } catch {
     return { totalMs: NaN, mainMs: NaN, writerMs: NaN };
   }

@@ -13,13 +13,12 @@
  */
 import { memoryOf, startChild, type ChildServer } from './child.js';
 import { runLoad, runStreams } from './load.js';
-import { table } from './report.js';
+import { median, table } from './report.js';
 import * as sc from './scenarios.js';
 
 const rounds = Number(process.argv[2] ?? 3);
 const SEMI_SPACES = [null, 4, 2, 1] as const;
 const mb = (n: number): string => (n / 1048576).toFixed(1);
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const upstream = await startChild('upstream', 'upstream', []);
 const w = sc.claudeWorkload();

@@ -10,6 +10,7 @@ import http from 'node:http';
 import { loadFixture } from '../proxy/history/fixtures.js';
 import { createUpstreamClient, openUpstream } from '../proxy/http/upstream.js';
 import { startChild } from './child.js';
+import { median } from './report.js';
 
 const rounds = Number(process.argv[2] ?? 9);
 const PER_ROUND = 400;
@@ -52,8 +53,6 @@ async function cpuPerRequest(one: OneRequest): Promise<number> {
   const used = process.cpuUsage(start);
   return (used.user + used.system) / PER_ROUND;
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 try {
   for (let w = 0; w < 2; w++) (await cpuPerRequest(viaGot), await cpuPerRequest(viaHttp));
