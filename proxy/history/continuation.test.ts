@@ -141,6 +141,7 @@ describe.each(['bytes', 'splice'] as const)('turns stored from the turn before, 
     const { writer, reader } = open();
     const records = session(12);
     for (const r of records) writer.insertBatch([r]);
+    writer.indexWaiting();
     const ids = (text: string): string[] => reader.list({ text, limit: 100 }).items.map((i) => i.id).sort();
     expect(ids('quokkaword')).toEqual(records.map((r) => r.id).sort());
     // The sixth turn's tool call names its file; every later turn re-sends it.

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ExchangeRecord } from '../contract/types.js';
 import { HistoryError } from './errors.js';
 import { closeAfterEach, setup, addAll, allIds, countRows } from './history-harness.js';
@@ -121,6 +121,19 @@ describe('writing and reading back', () => {
     const { history, changes } = await setup();
     await addAll(history, [makeRecord({ id: 'a1' }), makeRecord({ id: 'a2' })]);
     expect(changes.flatMap((c) => (c.kind === 'added' ? c.ids : []))).toEqual(['a1', 'a2']);
+  });
+
+  it('makes a committed exchange searchable once the writer is idle, and at once on flush', async () => {
+    const { history, changes } = await setup();
+    const prompt = (id: string, word: string): ExchangeRecord =>
+      makeRecord({ id, originalBody: JSON.stringify({ messages: [{ role: 'user', content: `a ${word} question` }] }) });
+    history.add(prompt('idle', 'wombatword'));
+    // Committed by the batch timer, indexed after the idle delay: no flush asked for it.
+    await vi.waitFor(() => expect(changes.some((c) => c.kind === 'added')).toBe(true), { timeout: 5000 });
+    await vi.waitFor(async () => expect((await history.list({ text: 'wombatword' })).items.map((i) => i.id)).toEqual(['idle']), { timeout: 5000 });
+    history.add(prompt('flushed', 'numbatword'));
+    await history.flush();
+    expect((await history.list({ text: 'numbatword' })).items.map((i) => i.id)).toEqual(['flushed']);
   });
 
   it('lists distinct models', async () => {

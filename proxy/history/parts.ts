@@ -16,7 +16,7 @@ import type { ByteEdit } from '../lib/byte-edits.js';
 import { storeEdited, type EditedStored, type StoredSegment } from './edited-body.js';
 import { decodeManifest, encodeEntries, manifestParts } from './manifest.js';
 import type { Db } from './schema.js';
-import { searchableBytes } from './search-text.js';
+import { PartIndex } from './part-index.js';
 
 export { sha256 };
 
@@ -75,7 +75,8 @@ function fingerprint(bytes: Buffer): string {
 export class PartWriter {
   readonly #find;
   readonly #insert;
-  readonly #insertFts;
+  /** Where new parts' text waits for the full-text index. */
+  readonly index: PartIndex;
   readonly #link;
   readonly #unlink;
   readonly #stillUsed;
@@ -96,7 +97,7 @@ export class PartWriter {
     this.#insert = db.prepare<[Buffer, string, number, Buffer], number>(
       'INSERT INTO parts (hash, kind, size, data) VALUES (?, ?, ?, ?) RETURNING id',
     ).pluck();
-    this.#insertFts = db.prepare<[number, string]>('INSERT INTO parts_fts (rowid, text) VALUES (?, ?)');
+    this.index = new PartIndex(db);
     this.#link = db.prepare<[number, number]>('INSERT OR IGNORE INTO exchange_parts (part, seq) VALUES (?, ?)');
     this.#unlink = db.prepare<[number, number]>('DELETE FROM exchange_parts WHERE part = ? AND seq = ?');
     this.#stillUsed = db.prepare<[number], number>('SELECT 1 FROM exchange_parts WHERE part = ? LIMIT 1').pluck();
@@ -127,8 +128,7 @@ export class PartWriter {
     let id = this.#ids.get(key) ?? this.#find.get(hash);
     if (id === undefined) {
       id = this.#insert.get(hash, kind, bytes.length, pack(bytes))!;
-      const text = index ? searchableBytes(bytes) : null;
-      if (text) this.#insertFts.run(id, text);
+      if (index) this.index.add(id, bytes);
     }
     if (this.#ids.size >= ID_CACHE_MAX) this.#ids.clear();
     this.#ids.set(key, id);
@@ -255,6 +255,7 @@ export class PartWriter {
     if (removed > 0) {
       this.#ids.clear();
       this.#forgetRecent();
+      this.index.forget();
     }
     return removed;
   }
@@ -269,6 +270,7 @@ export class PartWriter {
     this.#ids.clear();
     this.#forgetRecent();
     this.#bodies.clear();
+    this.index.forget();
   }
 }
 

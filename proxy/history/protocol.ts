@@ -34,7 +34,9 @@ export interface WorkerInit {
 export type WriteOp =
   | { kind: 'delete'; id: string }
   | { kind: 'clear' }
-  | { kind: 'retention'; retention: RetentionSettings };
+  | { kind: 'retention'; retention: RetentionSettings }
+  /** Puts every part still waiting into the full-text index (part-index.ts). */
+  | { kind: 'index' };
 
 /** Messages carrying a `seq` stay queued on the main thread until the worker confirms them. */
 export type ToWorker =

@@ -97,6 +97,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE exchanges ADD COLUMN parts_base INTEGER;
       CREATE INDEX exchanges_parts_base ON exchanges(parts_base) WHERE parts_base IS NOT NULL;
     `),
+  // 3 -> 4: parts waiting for the full-text index (part-index.ts). A schema-3 file's parts
+  // were indexed as they were stored, so none waits.
+  (db) =>
+    db.exec(`
+      CREATE TABLE parts_unindexed (id INTEGER PRIMARY KEY) STRICT;
+      CREATE TRIGGER parts_unindexed_delete AFTER DELETE ON parts BEGIN
+        DELETE FROM parts_unindexed WHERE id = old.id;
+      END;
+    `),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -121,6 +121,7 @@ describe('session queries', () => {
       }
     }
     o.writer.insertBatch(all);
+    o.writer.indexWaiting();
     return o;
   }
 

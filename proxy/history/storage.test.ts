@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { answerFor, fixtureRecord, loadFixture } from './fixtures.js';
 import { HistoryReader } from './reader.js';
+import { INDEX_BATCH_PARTS } from './part-index.js';
 import { openWriteDatabase, type Db } from './schema.js';
 import { tempDir } from './testing.js';
 import { HistoryWriter } from './writer.js';
@@ -107,6 +108,7 @@ describe('content-addressed request bodies', () => {
   it('finds a word of any turn, in its request or its response, through the parts index', () => {
     const { writer, reader } = open();
     writer.insertBatch(replay(1));
+    writer.indexWaiting();
     const ids = (text: string): string[] => reader.list({ text, limit: 500 }).items.map((i) => i.id).sort();
     // The first user prompt is in every turn's request.
     expect(ids('proxy one line')).toHaveLength(10);
@@ -117,6 +119,49 @@ describe('content-addressed request bodies', () => {
     // The sentence appended to forwarded bodies is not indexed apart.
     expect(ids('zebrafish')).toEqual([]);
     expect(ids('nonexistentword')).toEqual([]);
+  });
+});
+
+describe('the parts index, filled behind the writes', () => {
+  it('keeps new parts waiting, across a crash, until a batch gathers or the writer indexes them', () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const file = join(t.dir, 'h.sqlite');
+    let db = openWriteDatabase(file);
+    let writer = new HistoryWriter(db, { maxRows: 100_000, maxAgeDays: 0 });
+    writer.insertBatch(replay(1).slice(0, 3));
+    const waiting = count(db, 'parts_unindexed');
+    expect(waiting).toBeGreaterThan(0);
+    expect(waiting).toBeLessThan(INDEX_BATCH_PARTS);
+    const found = (d: Db): number => new HistoryReader(d).list({ text: 'proxy one line' }).items.length;
+    expect(found(db)).toBe(0);
+    // A crash before indexing: the waiting list is in the file.
+    db.close();
+    db = openWriteDatabase(file);
+    cleanups.unshift(() => db.close());
+    writer = new HistoryWriter(db, { maxRows: 100_000, maxAgeDays: 0 });
+    expect(writer.records.parts.index.waiting).toBe(waiting);
+    expect(writer.indexWaiting()).toBe(waiting);
+    expect(count(db, 'parts_unindexed')).toBe(0);
+    expect(found(db)).toBe(3);
+    // Enough new parts index themselves with the batch that brings them.
+    const prompt = (i: number): ReturnType<typeof fixtureRecord> =>
+      fixtureRecord({ headers: {}, body: JSON.stringify({ messages: [{ role: 'user', content: `question${i} about nothing` }] }) }, '{}', { id: `q-${i}` });
+    let r = 0;
+    while (count(db, 'parts_unindexed') < INDEX_BATCH_PARTS - 8) writer.insertBatch([prompt(r++)]);
+    for (let i = 0; i < 8; i++) writer.insertBatch([prompt(r++)]);
+    expect(count(db, 'parts_unindexed')).toBeLessThan(8);
+    expect(new HistoryReader(db).list({ text: 'question0' }).items.map((i) => i.id)).toEqual(['q-0']);
+  });
+
+  it('drops a removed part from the waiting list', () => {
+    const { db, writer } = open();
+    writer.insertBatch(replay(1).slice(0, 2));
+    expect(count(db, 'parts_unindexed')).toBeGreaterThan(0);
+    writer.clear();
+    expect(count(db, 'parts_unindexed')).toBe(0);
+    expect(writer.records.parts.index.waiting).toBe(0);
+    expect(writer.indexWaiting()).toBe(0);
   });
 });
 

@@ -13,6 +13,8 @@ import type { MigrationStatus } from './session-types.js';
 import { Shedder } from './shedding.js';
 import { failureLines, firstStart, restartDelay, startWorker } from './worker-entry.js';
 
+const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+
 /** Records held while no writer is running are capped; beyond this the oldest are dropped (and reported).
  * A running writer is not capped: its messages are already in flight, and a burst must not lose rows. */
 const MAX_OUTBOX_CHARS = 256 * 1024 * 1024;
@@ -91,13 +93,12 @@ export class WriterClient {
 
   /** Applies from the next batch on, and prunes at once; a failure is reported, not thrown. */
   setRetention(retention: RetentionSettings): void {
-    this.request({ kind: 'retention', retention: { ...retention } }).catch((err: unknown) =>
-      this.#report(err instanceof Error ? err : new Error(String(err))),
-    );
+    this.request({ kind: 'retention', retention: { ...retention } }).catch((err: unknown) => this.#report(asError(err)));
   }
 
-  /** Resolves when everything sent before the call is committed (or reported as failed). */
+  /** Resolves when everything sent before is committed (or reported as failed) and searchable: an index operation runs after both. */
   flush(): Promise<void> {
+    if (!this.#closed) return this.request({ kind: 'index' }).then(() => undefined, (err: unknown) => this.#report(asError(err)));
     const waiting = this.#outbox.waitFor(this.#outbox.lastSeq());
     if (waiting === null) return Promise.resolve();
     this.#worker?.postMessage({ t: 'flush' } satisfies ToWorker);
@@ -195,7 +196,7 @@ export class WriterClient {
     try {
       this.#options.onChange(change);
     } catch (err) {
-      this.#report(err instanceof Error ? err : new Error(String(err)));
+      this.#report(asError(err));
     }
   }
 
@@ -256,7 +257,7 @@ export class WriterClient {
         try {
           this.#options.onMigration?.(message.status, message.message);
         } catch (err) {
-          this.#report(err instanceof Error ? err : new Error(String(err)));
+          this.#report(asError(err));
         }
         break;
       case 'fatal':

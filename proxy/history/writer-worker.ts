@@ -17,6 +17,8 @@ const BATCH_DELAY_MS = 25;
 const BATCH_MAX_RECORDS = 200;
 /** Keeps one transaction (and the WAL) reasonable when bodies are megabytes each. */
 const BATCH_MAX_CHARS = 8 * 1024 * 1024;
+/** Parts waiting for the full-text index are indexed once no batch has come for this long. */
+const INDEX_IDLE_MS = 1000;
 
 if (!parentPort) throw new Error('writer-worker must run as a worker thread');
 const port = parentPort;
@@ -43,6 +45,25 @@ function serve(db: Db, writer: HistoryWriter): void {
   let queue: Array<{ seq: number; record: QueuedRecord }> = [];
   let queuedChars = 0;
   let timer: NodeJS.Timeout | null = null;
+  let indexTimer: NodeJS.Timeout | null = null;
+
+  /** Indexing failing (a lock held too long) loses nothing: the parts stay waiting in their table. */
+  function indexWaiting(): void {
+    if (indexTimer) {
+      clearTimeout(indexTimer);
+      indexTimer = null;
+    }
+    try {
+      writer.indexWaiting();
+    } catch (err) {
+      post({ t: 'warning', error: serializeError(err) });
+    }
+  }
+
+  function indexWhenIdle(): void {
+    if (indexTimer) clearTimeout(indexTimer);
+    indexTimer = writer.records.parts.index.waiting > 0 ? setTimeout(indexWaiting, INDEX_IDLE_MS) : null;
+  }
 
   function commit(): void {
     if (timer) {
@@ -55,6 +76,7 @@ function serve(db: Db, writer: HistoryWriter): void {
     queuedChars = 0;
     const result = writer.insertBatch(batch.map((b) => b.record));
     post({ t: 'committed', upTo: batch[batch.length - 1]!.seq, ids: result.ids, pruned: prune(), failures: result.failures });
+    indexWhenIdle();
   }
 
   /** Retention failing (e.g. a lock held too long by another process) loses nothing: the next batch retries. */
@@ -79,6 +101,10 @@ function serve(db: Db, writer: HistoryWriter): void {
         const pruned = writer.setRetention(op.retention);
         return { value: pruned.length, changes: pruned.length ? [{ kind: 'deleted', ids: pruned }] : [] };
       }
+      case 'index':
+        if (indexTimer) clearTimeout(indexTimer);
+        indexTimer = null;
+        return { value: writer.indexWaiting(), changes: [] };
     }
   }
 
@@ -105,6 +131,7 @@ function serve(db: Db, writer: HistoryWriter): void {
       }
       case 'close':
         commit();
+        indexWaiting();
         try {
           // Lets SQLite refresh its planner statistics once per session, as its docs advise.
           db.pragma('optimize');
@@ -125,6 +152,8 @@ function serve(db: Db, writer: HistoryWriter): void {
   // Retention may have become due while the app was closed.
   prune();
   post({ t: 'ready' });
+  // What a crash left waiting.
+  indexWhenIdle();
   convertInBackground(writer);
 }
 

@@ -104,6 +104,7 @@ export class HistoryWriter {
     try {
       this.#db.transaction(() => {
         for (const record of records) this.#records.insert(record);
+        this.#records.parts.index.indexIfDue();
       }).immediate();
       for (const record of records) ids.push(record.id);
     } catch (batchError) {
@@ -126,6 +127,18 @@ export class HistoryWriter {
       }
     }
     return { ids, failures };
+  }
+
+  /** Puts every part still waiting into the full-text index, in one transaction; returns how many. */
+  indexWaiting(): number {
+    const index = this.#records.parts.index;
+    if (index.waiting === 0) return 0;
+    try {
+      return this.#db.transaction(() => index.index()).immediate();
+    } catch (err) {
+      index.forget();
+      throw err;
+    }
   }
 
   /** Bytes the file uses: its pages minus the free ones. */
