@@ -56,9 +56,7 @@ export class PartIndex {
     const ids = this.#next.all(Number.isFinite(max) ? max : -1);
     for (const id of ids) {
       const kept = this.#kept.get(id);
-      // A part that went (retention) took its waiting row with it (schema 4's trigger).
-      const bytes = kept ?? unpack(this.#data.get(id)!);
-      const text = searchableBytes(bytes);
+      const text = searchableBytes(kept ?? this.#stored(id));
       if (text) this.#insertFts.run(id, text);
       this.#done.run(id);
       if (kept) {
@@ -70,9 +68,18 @@ export class PartIndex {
     return ids.length;
   }
 
-  /** Indexes what has gathered once there is a batch's worth. */
-  indexIfDue(): void {
-    if (this.#waiting >= INDEX_BATCH_PARTS) this.index();
+  /** Whether enough parts wait for the next write to index them. */
+  get due(): boolean {
+    return this.#waiting >= INDEX_BATCH_PARTS;
+  }
+
+  /** A part the index cannot read is left out of it rather than holding every later one back. */
+  #stored(id: number): Buffer {
+    try {
+      return unpack(this.#data.get(id) ?? Buffer.of(0));
+    } catch {
+      return Buffer.alloc(0);
+    }
   }
 
   /** After a failed transaction or removed parts: the table is the truth. */

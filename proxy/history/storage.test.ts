@@ -154,6 +154,26 @@ describe('the parts index, filled behind the writes', () => {
     expect(new HistoryReader(db).list({ text: 'question0' }).items.map((i) => i.id)).toEqual(['q-0']);
   });
 
+  it('leaves a part it cannot read out of the index instead of stopping there', () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const file = join(t.dir, 'h.sqlite');
+    let db = openWriteDatabase(file);
+    new HistoryWriter(db, { maxRows: 100, maxAgeDays: 0 }).insertBatch(replay(1).slice(0, 2));
+    const first = db.prepare('SELECT min(id) FROM parts_unindexed').pluck().get() as number;
+    // An unknown codec; reopened, so that no copy of the part is kept in memory.
+    db.prepare("UPDATE parts SET data = x'09' WHERE id = ?").run(first);
+    db.close();
+    db = openWriteDatabase(file);
+    cleanups.unshift(() => db.close());
+    const writer = new HistoryWriter(db, { maxRows: 100, maxAgeDays: 0 });
+    const waiting = count(db, 'parts_unindexed');
+    expect(writer.indexWaiting()).toBe(waiting);
+    expect(count(db, 'parts_unindexed')).toBe(0);
+    // Every other part has its text in the index.
+    expect(count(db, 'parts_fts')).toBe(waiting - 1);
+  });
+
   it('drops a removed part from the waiting list', () => {
     const { db, writer } = open();
     writer.insertBatch(replay(1).slice(0, 2));

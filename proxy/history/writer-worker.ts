@@ -17,8 +17,8 @@ const BATCH_DELAY_MS = 25;
 const BATCH_MAX_RECORDS = 200;
 /** Keeps one transaction (and the WAL) reasonable when bodies are megabytes each. */
 const BATCH_MAX_CHARS = 8 * 1024 * 1024;
-/** Parts waiting for the full-text index are indexed once no batch has come for this long. */
-const INDEX_IDLE_MS = 1000;
+/** Parts waiting for the full-text index are indexed this long after the first of them, unless a batch's worth gathers first. */
+const INDEX_DELAY_MS = 1000;
 
 if (!parentPort) throw new Error('writer-worker must run as a worker thread');
 const port = parentPort;
@@ -60,9 +60,9 @@ function serve(db: Db, writer: HistoryWriter): void {
     }
   }
 
-  function indexWhenIdle(): void {
-    if (indexTimer) clearTimeout(indexTimer);
-    indexTimer = writer.records.parts.index.waiting > 0 ? setTimeout(indexWaiting, INDEX_IDLE_MS) : null;
+  /** Not pushed back by later commits: a part is searchable at most this long after it was stored. */
+  function indexSoon(): void {
+    if (writer.records.parts.index.waiting > 0) indexTimer ??= setTimeout(indexWaiting, INDEX_DELAY_MS);
   }
 
   function commit(): void {
@@ -76,7 +76,7 @@ function serve(db: Db, writer: HistoryWriter): void {
     queuedChars = 0;
     const result = writer.insertBatch(batch.map((b) => b.record));
     post({ t: 'committed', upTo: batch[batch.length - 1]!.seq, ids: result.ids, pruned: prune(), failures: result.failures });
-    indexWhenIdle();
+    indexSoon();
   }
 
   /** Retention failing (e.g. a lock held too long by another process) loses nothing: the next batch retries. */
@@ -153,7 +153,7 @@ function serve(db: Db, writer: HistoryWriter): void {
   prune();
   post({ t: 'ready' });
   // What a crash left waiting.
-  indexWhenIdle();
+  indexSoon();
   convertInBackground(writer);
 }
 

@@ -104,7 +104,6 @@ export class HistoryWriter {
     try {
       this.#db.transaction(() => {
         for (const record of records) this.#records.insert(record);
-        this.#records.parts.index.indexIfDue();
       }).immediate();
       for (const record of records) ids.push(record.id);
     } catch (batchError) {
@@ -124,6 +123,15 @@ export class HistoryWriter {
           this.#records.forget();
           failures.push({ id: String(record?.id), message: errorMessage(err) });
         }
+      }
+    }
+    // A transaction of its own, so that indexing failing can cost no record. The parts then
+    // stay waiting for the next batch or the worker's idle turn, which reports the error.
+    if (this.#records.parts.index.due) {
+      try {
+        this.indexWaiting();
+      } catch {
+        // See above.
       }
     }
     return { ids, failures };
