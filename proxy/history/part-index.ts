@@ -2,8 +2,8 @@
  * The full-text index of parts, filled behind the writes. FTS5 writes a new segment (and
  * merges older ones) at every commit that touched it: for a turn's one or two new parts
  * that was most of the turn's commit. Parts wait in `parts_unindexed` instead and are
- * indexed many per transaction: when enough have gathered, when the writer is idle, and
- * before a flush reports done. The waiting list is a table, so a crash loses none of it.
+ * indexed many per transaction: when enough have gathered, a second after the first of
+ * them (writer-worker.ts), and before a flush reports done. The waiting list is a table, so a crash loses none of it.
  */
 import { unpack } from './codec.js';
 import type { Db } from './schema.js';
@@ -29,7 +29,7 @@ export class PartIndex {
 
   constructor(db: Db) {
     this.#wait = db.prepare<[number]>('INSERT OR IGNORE INTO parts_unindexed (id) VALUES (?)');
-    this.#next = db.prepare<[number], number>('SELECT id FROM parts_unindexed ORDER BY id LIMIT ?').pluck();
+    this.#next = db.prepare<[], number>('SELECT id FROM parts_unindexed').pluck();
     this.#done = db.prepare<[number]>('DELETE FROM parts_unindexed WHERE id = ?');
     this.#count = db.prepare<[], number>('SELECT count(*) FROM parts_unindexed').pluck();
     this.#data = db.prepare<[number], Buffer>('SELECT data FROM parts WHERE id = ?').pluck();
@@ -51,9 +51,9 @@ export class PartIndex {
     }
   }
 
-  /** Indexes up to `max` waiting parts, oldest first; returns how many. Inside a transaction. */
-  index(max = Number.POSITIVE_INFINITY): number {
-    const ids = this.#next.all(Number.isFinite(max) ? max : -1);
+  /** Indexes every waiting part; returns how many. Inside a transaction. */
+  index(): number {
+    const ids = this.#next.all();
     for (const id of ids) {
       const kept = this.#kept.get(id);
       const text = searchableBytes(kept ?? this.#stored(id));

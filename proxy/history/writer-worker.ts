@@ -47,12 +47,14 @@ function serve(db: Db, writer: HistoryWriter): void {
   let timer: NodeJS.Timeout | null = null;
   let indexTimer: NodeJS.Timeout | null = null;
 
+  function stopIndexTimer(): void {
+    if (indexTimer) clearTimeout(indexTimer);
+    indexTimer = null;
+  }
+
   /** Indexing failing (a lock held too long) loses nothing: the parts stay waiting in their table. */
   function indexWaiting(): void {
-    if (indexTimer) {
-      clearTimeout(indexTimer);
-      indexTimer = null;
-    }
+    stopIndexTimer();
     try {
       writer.indexWaiting();
     } catch (err) {
@@ -102,8 +104,7 @@ function serve(db: Db, writer: HistoryWriter): void {
         return { value: pruned.length, changes: pruned.length ? [{ kind: 'deleted', ids: pruned }] : [] };
       }
       case 'index':
-        if (indexTimer) clearTimeout(indexTimer);
-        indexTimer = null;
+        stopIndexTimer();
         return { value: writer.indexWaiting(), changes: [] };
     }
   }
