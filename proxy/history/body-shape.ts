@@ -23,7 +23,7 @@ export interface BodyShape {
   split: SplitBody;
   /** Per segment: the part it is, or null for glue. */
   refs: Array<PartRef | null>;
-  /** Per segment: its size as the history reports it (parts.ts `textSize`), and their sum. */
+  /** Per segment: its size as the history reports it (rows.ts `textSize`), and their sum. */
   sizes: number[];
   size: number;
   manifest: Buffer;

@@ -12,6 +12,7 @@ import { sha256 } from './body-digest.js';
 import { splitBody } from './body-split.js';
 import { editedSegments } from './edited-body.js';
 import { forwardedBytes } from './forwarded-body.js';
+import { DELTA_DEPTH_MAX, DELTA_FORWARDED, DELTA_ORIGINAL } from './manifest-chain.js';
 import { answerFor, fixtureRecord, loadFixture } from './fixtures.js';
 import type { QueuedRecord } from './protocol.js';
 import { HistoryReader } from './reader.js';
@@ -106,6 +107,36 @@ describe.each(['bytes', 'splice'] as const)('turns stored from the turn before, 
     const links = count(db, 'SELECT count(*) FROM exchange_parts');
     const firstTurn = count(db, `SELECT count(*) FROM exchange_parts WHERE seq = ${seqs[0]}`);
     expect(links - firstTurn).toBeLessThanOrEqual(39 * 4);
+  });
+
+  it('stores manifests as deltas on the turn before, whole again at least every DELTA_DEPTH_MAX turns', () => {
+    const { db, writer, reader } = open();
+    const records = session(40);
+    for (const r of records) writer.insertBatch([r]);
+    const rows = db.prepare('SELECT manifest_delta AS d, length(original_manifest) AS o, length(forwarded_manifest) AS f FROM exchanges ORDER BY seq').all() as Array<{ d: number; o: number; f: number | null }>;
+    expect(rows[0]!.d & DELTA_ORIGINAL).toBe(0);
+    let depth = 0;
+    for (const row of rows) {
+      depth = row.d & DELTA_ORIGINAL ? depth + 1 : 0;
+      expect(depth).toBeLessThan(DELTA_DEPTH_MAX);
+      // The forwarded body differs from the sent one in its last message only.
+      expect(row.d & DELTA_FORWARDED).toBe(DELTA_FORWARDED);
+      expect(row.f!).toBeLessThan(16);
+    }
+    const deltas = rows.filter((row) => row.d & DELTA_ORIGINAL);
+    expect(deltas.length).toBeGreaterThanOrEqual(rows.length - Math.ceil(rows.length / (DELTA_DEPTH_MAX - 1)) - 1);
+    // A turn adds two messages: its delta is a few entries, whatever the conversation's length.
+    for (const row of deltas) expect(row.o).toBeLessThan(24);
+    expectIntact(reader, records);
+  });
+
+  it('reports a delta whose base is gone as a damaged history, not as another body', () => {
+    const { db, writer, reader } = open();
+    const records = session(3);
+    for (const r of records) writer.insertBatch([r]);
+    db.prepare('UPDATE exchanges SET parts_base = 999 WHERE id = ?').run(records[2]!.id);
+    expect(() => reader.get(records[2]!.id)).toThrow(expect.objectContaining({ code: 'HISTORY_CORRUPT' }));
+    expectIntact(reader, records.slice(0, 2));
   });
 
   it('keeps every remaining turn whole while turns go in any order, and leaves no part behind', () => {

@@ -10,7 +10,7 @@ import { HistoryError } from './errors.js';
 
 export type ManifestEntry = Uint8Array | number;
 
-function pushVarint(out: number[], n: number): void {
+export function pushVarint(out: number[], n: number): void {
   while (n >= 0x80) {
     out.push((n % 0x80) | 0x80);
     n = Math.floor(n / 0x80);
@@ -59,28 +59,34 @@ export function encodeManifest(entries: readonly ManifestEntry[]): Buffer {
   return out.length === 0 ? Buffer.of(0) : out;
 }
 
-function corrupt(): HistoryError {
+export function damagedManifest(): HistoryError {
   return new HistoryError('HISTORY_CORRUPT', 'A stored body manifest is damaged.');
+}
+
+/** The unsigned LEB128 number at `at`, and where it ends. */
+export function readVarint(buf: Uint8Array, at: number): [number, number] {
+  let n = 0;
+  let scale = 1;
+  for (;;) {
+    const b = buf[at++];
+    if (b === undefined) throw damagedManifest();
+    n += (b & 0x7f) * scale;
+    if (b < 0x80) return [n, at];
+    scale *= 0x80;
+  }
 }
 
 export function decodeManifest(buf: Uint8Array): ManifestEntry[] {
   const out: ManifestEntry[] = [];
   let i = 0;
   while (i < buf.length) {
-    let n = 0;
-    let scale = 1;
-    for (;;) {
-      const b = buf[i++];
-      if (b === undefined) throw corrupt();
-      n += (b & 0x7f) * scale;
-      if (b < 0x80) break;
-      scale *= 0x80;
-    }
+    let n: number;
+    [n, i] = readVarint(buf, i);
     if (n % 2 === 1) {
       out.push((n - 1) / 2);
     } else {
       const len = n / 2;
-      if (i + len > buf.length) throw corrupt();
+      if (i + len > buf.length) throw damagedManifest();
       out.push(buf.subarray(i, i + len));
       i += len;
     }

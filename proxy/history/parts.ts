@@ -4,7 +4,6 @@
  * exact bytes, checked against the body's SHA-256. Runs on the writer's connection,
  * except `rebuild`, which the reader uses too.
  */
-import { isUtf8 } from 'node:buffer';
 import { BodyCache } from './body-cache.js';
 import { continuedSplit, splitContinuing, type Continuation } from './body-diff.js';
 import { digestMatches, sha256, startDigest } from './body-digest.js';
@@ -17,6 +16,7 @@ import { storeEdited, type EditedStored, type StoredSegment } from './edited-bod
 import { decodeManifest, encodeEntries, manifestParts } from './manifest.js';
 import type { Db } from './schema.js';
 import { PartIndex } from './part-index.js';
+import { textSize } from './rows.js';
 
 export { sha256 };
 
@@ -40,6 +40,8 @@ export interface StoredBody {
   size: number;
   /** The row whose parts this body took over (linked through it, not again), or null. */
   base: number | null;
+  /** That row's sent manifest, whole: what this body's may be stored as a delta of (manifest-chain.ts). */
+  baseManifest: Buffer | null;
   /** Leading messages that are the base body's, byte for byte. */
   reusedMessages: number;
   /** As the writer keeps it: what an edited copy of this body is stored from. */
@@ -53,11 +55,6 @@ export interface StoreOptions {
   thread: string | null;
   /** Only continue from this row (the row's other body already does), or from none. */
   base?: number | null;
-}
-
-/** The size the pre-parts schema showed: bytes of the stored text, which for invalid UTF-8 is the decoded text. */
-export function textSize(b: Uint8Array): number {
-  return isUtf8(b) ? b.length : Buffer.byteLength(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8'));
 }
 
 /** A resend or a long session looks the same parts up again and again. */
@@ -161,6 +158,7 @@ export class PartWriter {
       glue: shape.glue,
       size: shape.size,
       base: cont ? prev!.seq : null,
+      baseManifest: cont ? prev!.manifest : null,
       reusedMessages: cont?.reusedMessages ?? 0,
       shape,
     };

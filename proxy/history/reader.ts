@@ -7,6 +7,7 @@ import type { ExchangeRecord, HistoryPage, HistoryQuery, HistoryStats, StatsRow,
 import { decodeCursor, encodeCursor, recordFromRow, SESSION_KEY_SQL, summaryFromRow, SUMMARY_COLUMNS, type ExchangeRow } from './rows.js';
 import type Database from 'better-sqlite3';
 import type { Db } from './schema.js';
+import { ManifestChain } from './manifest-chain.js';
 import { PartReader } from './parts.js';
 import { ROWS_MATCHING_TERM, toFtsTerms } from './search-text.js';
 
@@ -129,6 +130,7 @@ export class HistoryReader {
   readonly #stats;
   readonly #models;
   readonly #parts: PartReader;
+  readonly #manifests: ManifestChain;
   /** A handful of filter combinations exist; each keeps its prepared statement. */
   readonly #list: PagedQuery<SummaryRow>;
 
@@ -136,6 +138,7 @@ export class HistoryReader {
     this.#list = new PagedQuery<SummaryRow>(db);
     this.#db = db;
     this.#parts = new PartReader(db);
+    this.#manifests = new ManifestChain(db);
     this.#get = db.prepare<[string], ExchangeRow>(`SELECT *, ${SESSION_KEY_SQL} FROM exchanges WHERE id = ?`);
     this.#stats = db.prepare<[number, number], StatsDbRow>(`
       SELECT strftime('%Y-%m-%d', started_at / 1000, 'unixepoch') AS day,
@@ -168,7 +171,7 @@ export class HistoryReader {
 
   get(id: string): ExchangeRecord | null {
     const row = this.#get.get(id);
-    return row ? recordFromRow(row, (m, sha) => this.#parts.rebuild(m, sha)) : null;
+    return row ? recordFromRow(this.#manifests.whole(row), (m, sha) => this.#parts.rebuild(m, sha)) : null;
   }
 
   /** Requests, errors and token sums per UTC day and model, for the last `days` days including today. */

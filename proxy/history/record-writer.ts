@@ -9,10 +9,11 @@ import { estimateCost } from '../contract/prices.js';
 import { applyByteEdits, editsFit, isEditedBody, type ByteEdit } from '../lib/byte-edits.js';
 import { packText, pack } from './codec.js';
 import { manifestParts } from './manifest.js';
-import { PartWriter, textSize, type StoredBody } from './parts.js';
+import { DeltaPlanner, DELTA_ORIGINAL, ManifestChain } from './manifest-chain.js';
+import { PartWriter, type StoredBody } from './parts.js';
 import type { ForwardedValue, QueuedRecord } from './protocol.js';
 import { searchableText } from './search-text.js';
-import { bodyBytes, META_COLUMNS, responseSearchText, toMetaRow } from './rows.js';
+import { bodyBytes, META_COLUMNS, responseSearchText, textSize, toMetaRow } from './rows.js';
 import type { Db } from './schema.js';
 import { AGENT_HEADER, headerValue, SESSION_HEADER } from './session-match.js';
 import { SessionWriter, type TurnColumns } from './session-writer.js';
@@ -26,6 +27,7 @@ export interface RemovedRow {
   seq: number;
   session: number | null;
   parts_base: number | null;
+  manifest_delta: number | null;
   original_manifest: Buffer | null;
   forwarded_manifest: Buffer | null;
 }
@@ -76,6 +78,7 @@ type StoredColumns = Pick<StoredBody, 'manifest' | 'sha' | 'size' | 'base'>;
 interface BodyColumns {
   original_manifest: Buffer | null;
   forwarded_manifest: Buffer | null;
+  manifest_delta: number;
   parts_base: number | null;
   original_size: number;
   forwarded_size: number;
@@ -87,7 +90,7 @@ interface BodyColumns {
 }
 
 const BODY_COLUMNS = [
-  'original_manifest', 'forwarded_manifest', 'parts_base', 'original_sha', 'forwarded_sha', 'response_packed', 'assembled_packed', 'headers_packed',
+  'original_manifest', 'forwarded_manifest', 'manifest_delta', 'parts_base', 'original_sha', 'forwarded_sha', 'response_packed', 'assembled_packed', 'headers_packed',
 ] as const satisfies ReadonlyArray<keyof BodyColumns>;
 const TURN_COLUMNS = [
   'session', 'thread', 'parent_seq', 'spawned_by', 'message_count', 'delta_from', 'system_part', 'tools_part',
@@ -107,6 +110,8 @@ export class RecordWriter {
   readonly #insertFts;
   readonly #children;
   readonly #rebase;
+  readonly #deltas = new DeltaPlanner();
+  readonly #chain: ManifestChain;
   /** The last seq given out: rows get theirs before they are written, since their parts and turn need it. */
   #seq: number | null = null;
 
@@ -129,10 +134,12 @@ export class RecordWriter {
         ${BODY_COLUMNS.map((c) => `${c} = @${c}`).join(', ')}
       WHERE seq = @seq`);
     this.#fillTurn = db.prepare(`UPDATE exchanges SET ${[...TURN_COLUMNS, 'cost'].map((c) => `${c} = @${c}`).join(', ')} WHERE seq = @seq`);
-    this.#children = db.prepare<[number], { seq: number; original_manifest: Buffer | null; forwarded_manifest: Buffer | null }>(
-      'SELECT seq, original_manifest, forwarded_manifest FROM exchanges WHERE parts_base = ?',
+    this.#children = db.prepare<[number], RemovedRow>('SELECT seq, parts_base, manifest_delta, original_manifest, forwarded_manifest FROM exchanges WHERE parts_base = ?');
+    // The row's sent manifest is stored whole from then on: its base is going.
+    this.#rebase = db.prepare<[Buffer | null, number]>(
+      `UPDATE exchanges SET parts_base = NULL, original_manifest = ?, manifest_delta = manifest_delta & ~${DELTA_ORIGINAL} WHERE seq = ?`,
     );
-    this.#rebase = db.prepare<[number | null, number]>('UPDATE exchanges SET parts_base = ? WHERE seq = ?');
+    this.#chain = new ManifestChain(db);
     this.#insertFts = db.prepare<[number, string | null, string | null]>('INSERT INTO exchanges_fts (rowid, original, response) VALUES (?, ?, ?)');
   }
 
@@ -175,6 +182,7 @@ export class RecordWriter {
   forget(): void {
     this.#seq = null;
     this.parts.forget();
+    this.#deltas.forget();
   }
 
   /** Parts and packed blobs of an existing row `seq` (the schema-1 conversion); returns the sent body's parts. */
@@ -193,9 +201,8 @@ export class RecordWriter {
     const o = b.original === null ? null : this.parts.store(b.original, b.seq, { index: true, thread });
     const f = this.#forwarded(b, o, thread);
     const columns: BodyColumns = {
-      original_manifest: o?.manifest ?? null,
       // The same body forwarded: no second manifest, only its hash (which tells it from "none").
-      forwarded_manifest: f === o ? null : (f?.manifest ?? null),
+      ...this.#deltas.plan(b.seq, o, f === o ? null : (f?.manifest ?? null)),
       parts_base: o?.base ?? f?.base ?? null,
       original_size: o?.size ?? 0,
       forwarded_size: f?.size ?? 0,
@@ -269,14 +276,23 @@ export class RecordWriter {
    * that row's manifests, however many of its ancestors went with the base.
    */
   released(rows: readonly RemovedRow[]): number {
+    // Whole manifests of the removed rows, oldest first: a removed row's delta may be on one removed before it.
+    const whole = new Map<number, Buffer>();
+    const manifests = new Map<number, Array<Buffer | null>>();
+    for (const r of [...rows].sort((a, b) => a.seq - b.seq)) {
+      const original = this.#chain.original(r, whole);
+      if (original) whole.set(r.seq, original);
+      manifests.set(r.seq, [original, this.#chain.forwarded(r, original)]);
+    }
     for (const r of rows) {
       for (const child of this.#children.all(r.seq)) {
-        this.parts.adopt(child.seq, new Set([...manifestParts(child.original_manifest), ...manifestParts(child.forwarded_manifest)]));
-        this.#rebase.run(null, child.seq);
+        const original = this.#chain.original(child, whole);
+        this.parts.adopt(child.seq, new Set([...manifestParts(original), ...manifestParts(this.#chain.forwarded(child, original))]));
+        this.#rebase.run(original, child.seq);
       }
     }
     let parts = 0;
-    for (const r of rows) parts += this.parts.release(r.seq, [r.original_manifest, r.forwarded_manifest]);
+    for (const r of rows) parts += this.parts.release(r.seq, manifests.get(r.seq)!);
     this.parts.forgetRows(new Set(rows.map((r) => r.seq)));
     return parts;
   }

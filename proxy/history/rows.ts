@@ -1,4 +1,5 @@
 /** Mapping between ExchangeRecord and table rows, and the list cursor. Pure. */
+import { isUtf8 } from 'node:buffer';
 import type { ExchangeRecord, ExchangeSummary, Usage } from '../contract/types.js';
 import { unpackText } from './codec.js';
 import { HistoryError } from './errors.js';
@@ -7,6 +8,7 @@ import { searchableBytes, searchableText } from './search-text.js';
 
 /** Parameters of the insert statement, named after the columns. */
 export interface ExchangeRow {
+  seq: number;
   id: string;
   started_at: number;
   ttfb_ms: number | null;
@@ -40,6 +42,9 @@ export interface ExchangeRow {
   body_format: number;
   original_manifest: Buffer | null;
   forwarded_manifest: Buffer | null;
+  /** Which manifests are deltas, on the parts base's (manifest-chain.ts); resolve before reading. */
+  manifest_delta: number | null;
+  parts_base: number | null;
   original_sha: Buffer | null;
   forwarded_sha: Buffer | null;
   response_packed: Buffer | null;
@@ -48,6 +53,11 @@ export interface ExchangeRow {
   replay_of: string | null;
   /** Not a column: the session's key, selected alongside by the reader (SESSION_KEY_SQL). */
   session_key?: string | null;
+}
+
+/** The size the pre-parts schema showed: bytes of the stored text, which for invalid UTF-8 is the decoded text. */
+export function textSize(b: Uint8Array): number {
+  return isUtf8(b) ? b.length : Buffer.byteLength(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8'));
 }
 
 export const ROW_COLUMNS = [

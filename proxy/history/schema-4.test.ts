@@ -9,7 +9,7 @@ afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-describe('schema 4: parts waiting for the full-text index', () => {
+describe('schema 4: parts waiting for the full-text index, manifests as deltas', () => {
   it('opens a schema-3 file with nothing waiting, keeps its search, and indexes new parts behind the writes', () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
@@ -27,6 +27,9 @@ describe('schema 4: parts waiting for the full-text index', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     const waiting = (): number => db.prepare('SELECT count(*) FROM parts_unindexed').pluck().get() as number;
     expect(waiting()).toBe(0);
+    // Added without a default, so no row of the file is rewritten; NULL means whole manifests.
+    const column = db.prepare("SELECT name, \"notnull\", dflt_value FROM pragma_table_info('exchanges') WHERE name = 'manifest_delta'").all();
+    expect(column).toEqual([{ name: 'manifest_delta', notnull: 0, dflt_value: null }]);
     expect(db.prepare("SELECT rowid FROM parts_fts WHERE parts_fts MATCH 'platypusword'").pluck().all()).toEqual([1]);
 
     const writer = new HistoryWriter(db, { maxRows: 100, maxAgeDays: 0 });

@@ -8,6 +8,7 @@ import type { PrefixDiff, PrefixSection, TurnContent } from '../contract/types.j
 import { splitBody, type PartKind } from './body-split.js';
 import { unpackText } from './codec.js';
 import { decodeManifest } from './manifest.js';
+import { ManifestChain } from './manifest-chain.js';
 import { PartReader } from './parts.js';
 import type { Db } from './schema.js';
 import { messageDigest } from './session-match.js';
@@ -21,6 +22,8 @@ interface TurnRow {
   delta_from: number | null;
   message_count: number | null;
   parent_seq: number | null;
+  parts_base: number | null;
+  manifest_delta: number | null;
   original_manifest: Buffer | null;
   forwarded_manifest: Buffer | null;
   forwarded_sha: Buffer | null;
@@ -42,7 +45,7 @@ interface Piece {
 /** Parts classified per query when reading a manifest from its end. */
 const TAIL_BATCH = 16;
 
-const COLUMNS = `seq, id, (SELECT key FROM sessions WHERE sessions.id = exchanges.session) AS session_key, body_format, stream, delta_from, message_count, parent_seq, original_manifest, forwarded_manifest,
+const COLUMNS = `seq, id, (SELECT key FROM sessions WHERE sessions.id = exchanges.session) AS session_key, body_format, stream, delta_from, message_count, parent_seq, parts_base, manifest_delta, original_manifest, forwarded_manifest,
   forwarded_sha, original_body, forwarded_body, assembled, response_body, assembled_packed, response_packed`;
 
 function samePiece(a: Piece | undefined, b: Piece | undefined): boolean {
@@ -81,19 +84,22 @@ export class TurnReader {
   readonly #parts: PartReader;
   readonly #byId;
   readonly #bySeq;
+  readonly #manifests: ManifestChain;
   readonly #kinds;
 
   constructor(db: Db) {
     this.#parts = new PartReader(db);
     this.#byId = db.prepare<[string], TurnRow>(`SELECT ${COLUMNS} FROM exchanges WHERE id = ?`);
     this.#bySeq = db.prepare<[number], TurnRow>(`SELECT ${COLUMNS} FROM exchanges WHERE seq = ?`);
+    this.#manifests = new ManifestChain(db);
     // One query per manifest: a long session's manifest names a thousand parts.
     this.#kinds = db.prepare<[string], { id: number; kind: string }>('SELECT id, kind FROM parts WHERE id IN (SELECT value FROM json_each(?))');
   }
 
   get(exchangeId: string, options: { prefix?: boolean } = {}): TurnContent | null {
-    const row = this.#byId.get(exchangeId);
-    if (!row) return null;
+    const stored = this.#byId.get(exchangeId);
+    if (!stored) return null;
+    const row = this.#manifests.whole(stored);
     const known = this.#newMessages(row);
     const messages = known ?? this.#pieces(row, 'original').filter((p) => p.kind === 'message');
     const from = known ? row.delta_from! : Math.min(row.delta_from ?? 0, messages.length);
@@ -129,7 +135,8 @@ export class TurnReader {
   }
 
   #prefix(row: TurnRow): PrefixDiff | null {
-    const parent = row.parent_seq === null ? undefined : this.#bySeq.get(row.parent_seq);
+    const stored = row.parent_seq === null ? undefined : this.#bySeq.get(row.parent_seq);
+    const parent = stored && this.#manifests.whole(stored);
     if (!parent) return null;
     // What upstream's cache saw: the forwarded bodies.
     const before = this.#pieces(parent, 'forwarded');

@@ -57,7 +57,7 @@ export function isRecordError(err: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG');
 }
 
-const REMOVED = 'RETURNING id, seq, session, parts_base, original_manifest, forwarded_manifest';
+const REMOVED = 'RETURNING id, seq, session, parts_base, manifest_delta, original_manifest, forwarded_manifest';
 
 export class HistoryWriter {
   readonly #db: Db;
