@@ -1,10 +1,11 @@
 /**
- * The last stored body of each conversation thread, kept in the writer so the next turn
+ * The last stored body of each conversation thread (threadKey), kept in the writer so the next turn
  * can be split from it (body-diff.ts) and take over its parts without hashing them again.
  * An entry only names rows and parts that exist: the writer drops the cache whenever rows
  * go away or a transaction fails.
  */
 import type { BodyShape } from './body-shape.js';
+import { AGENT_HEADER, headerValue, SESSION_HEADER } from './session-match.js';
 
 /** Enough for a few hundred Claude Code threads at once; a long session's body counts in full. */
 const CACHE_MAX_BYTES = 24 * 1024 * 1024;
@@ -16,6 +17,22 @@ const ENTRY_COST_BYTES = 1024;
 /** The memory a shape keeps alive. A body that is a view into a larger buffer (a pooled or shared one) keeps all of it. */
 function cost(shape: BodyShape): number {
   return shape.bytes.buffer.byteLength + shape.manifest.length + shape.glue.length + shape.split.segments.length * SEGMENT_COST_BYTES + ENTRY_COST_BYTES;
+}
+
+/** Bytes the thread key reads from a body without a session header: the model and the first message's start. */
+const THREAD_KEY_BYTES = 256;
+
+/**
+ * Which earlier body a request most likely continues: the last one of its Claude Code
+ * session and agent, or else the last one that began the same way. Only a hint; the split
+ * proves the bytes it takes over.
+ */
+export function threadKey(headers: Record<string, string>, model: string | null, body: Buffer): string {
+  const session = headerValue(headers, SESSION_HEADER);
+  // The model too: Claude Code asks a small model for a title or a topic in the same
+  // session, and that request must not take the place of the main thread's last body.
+  if (session !== null) return `h:${session}\0${headerValue(headers, AGENT_HEADER) ?? ''}\0${model ?? ''}`;
+  return `b:${body.toString('latin1', 0, THREAD_KEY_BYTES)}`;
 }
 
 export class BodyCache {

@@ -15,8 +15,8 @@ import type { ForwardedValue, QueuedRecord } from './protocol.js';
 import { searchableText } from './search-text.js';
 import { bodyBytes, META_COLUMNS, responseSearchText, textSize, toMetaRow } from './rows.js';
 import type { Db } from './schema.js';
-import { AGENT_HEADER, headerValue, SESSION_HEADER } from './session-match.js';
 import { SessionWriter, type TurnColumns } from './session-writer.js';
+import { threadKey } from './body-cache.js';
 
 /** Responses larger than this are not parsed for the answer a next turn would repeat. */
 const ANSWER_PARSE_MAX_BYTES = 1024 * 1024;
@@ -30,22 +30,6 @@ export interface RemovedRow {
   manifest_delta: number | null;
   original_manifest: Buffer | null;
   forwarded_manifest: Buffer | null;
-}
-
-/** Bytes the thread key reads from a body without a session header: the model and the first message's start. */
-const THREAD_KEY_BYTES = 256;
-
-/**
- * Which earlier body a request most likely continues: the last one of its Claude Code
- * session and agent, or else the last one that began the same way. Only a hint; the split
- * proves the bytes it takes over.
- */
-export function threadKey(headers: Record<string, string>, model: string | null, body: Buffer): string {
-  const session = headerValue(headers, SESSION_HEADER);
-  // The model too: Claude Code asks a small model for a title or a topic in the same
-  // session, and that request must not take the place of the main thread's last body.
-  if (session !== null) return `h:${session}\0${headerValue(headers, AGENT_HEADER) ?? ''}\0${model ?? ''}`;
-  return `b:${body.toString('latin1', 0, THREAD_KEY_BYTES)}`;
 }
 
 export interface BodiesInput {
@@ -111,6 +95,7 @@ export class RecordWriter {
   readonly #children;
   readonly #rebase;
   readonly #deltas = new DeltaPlanner();
+  readonly #glues = new WeakMap<Buffer, string | null>();
   readonly #chain: ManifestChain;
   /** The last seq given out: rows get theirs before they are written, since their parts and turn need it. */
   #seq: number | null = null;
@@ -195,6 +180,13 @@ export class RecordWriter {
     return stored;
   }
 
+  /** Glue is fragments of JSON, not JSON: indexed as its raw text. A thread's turns share one glue buffer (parts.ts), so its text is made once. */
+  #glueText(glue: Buffer): string | null {
+    let text = this.#glues.get(glue);
+    if (text === undefined) this.#glues.set(glue, (text = searchableText(glue.toString('utf8'))));
+    return text;
+  }
+
   /** Parts (stored now: they are their own rows), the row's body columns and its full-text entry. */
   #bodies(b: BodiesInput): { stored: StoredBody | null; columns: BodyColumns; fts: [string | null, string | null] | null } {
     const thread = b.continueThread && b.original !== null ? threadKey(b.requestHeaders, b.model, b.original) : null;
@@ -213,8 +205,7 @@ export class RecordWriter {
       headers_packed: packText(JSON.stringify([b.requestHeaders, b.responseHeaders])),
     };
     const text = responseSearchText(b.assembled, b.response);
-    // Glue is fragments of JSON, not JSON: indexed as its raw text.
-    const glue = o && o.glue.length > 0 ? searchableText(o.glue.toString('utf8')) : null;
+    const glue = o && o.glue.length > 0 ? this.#glueText(o.glue) : null;
     return { stored: o, columns, fts: text || glue ? [glue, text] : null };
   }
 
