@@ -32,3 +32,8 @@ export function serializeError(err: unknown): SerializedError {
 export function deserializeError(e: SerializedError, fallback: HistoryErrorCode): HistoryError {
   return new HistoryError(e.code ?? fallback, e.message);
 }
+
+/** What was thrown, as an Error (a callback may throw anything). */
+export function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}

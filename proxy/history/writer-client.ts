@@ -6,14 +6,12 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { RetentionSettings } from '../contract/types.js';
-import { deserializeError, HistoryError } from './errors.js';
+import { asError, deserializeError, HistoryError } from './errors.js';
 import { Outbox, type Pending } from './outbox.js';
 import type { Change, FromWorker, QueuedRecord, ToWorker, WorkerInit, WriteOp } from './protocol.js';
 import type { MigrationStatus } from './session-types.js';
 import { Shedder } from './shedding.js';
 import { failureLines, firstStart, restartDelay, startWorker } from './worker-entry.js';
-
-const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
 
 /** Records held while no writer is running are capped; beyond this the oldest are dropped (and reported).
  * A running writer is not capped: its messages are already in flight, and a burst must not lose rows. */
