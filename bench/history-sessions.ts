@@ -142,7 +142,7 @@ function storageFloor(): number {
   return median(times);
 }
 
-/** How many turns on each side of a mark are timed: past 100, enough for two of the full-text index's batches (part-index.ts). */
+/** How many turns on each side of a mark are timed: past 100, enough for two of the full-text index's batches (search-index.ts). */
 const around = (mark: number): number => (mark >= 100 ? 32 : 4);
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 

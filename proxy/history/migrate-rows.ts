@@ -75,8 +75,8 @@ export class RowConverter {
       n = this.#db.transaction(() => {
         const rows = this.#next.all(limit);
         for (const r of rows) this.#convert(r);
-        // A converted row's words left exchanges_fts: its parts must be searchable when it commits.
-        this.#records.parts.index.index();
+        // A converted row's words left exchanges_fts: they must be searchable again when it commits.
+        this.#records.search.index();
         return rows.length;
       }).immediate();
     } catch (err) {

@@ -15,7 +15,7 @@ import type { ByteEdit } from '../lib/byte-edits.js';
 import { storeEdited, type EditedStored, type StoredSegment } from './edited-body.js';
 import { decodeManifest, encodeEntries, manifestParts } from './manifest.js';
 import type { Db } from './schema.js';
-import { PartIndex } from './part-index.js';
+import type { SearchIndex } from './search-index.js';
 import { textSize } from './rows.js';
 
 export { sha256 };
@@ -73,7 +73,7 @@ export class PartWriter {
   readonly #find;
   readonly #insert;
   /** Where new parts' text waits for the full-text index. */
-  readonly index: PartIndex;
+  readonly #search: SearchIndex;
   readonly #link;
   readonly #unlink;
   readonly #stillUsed;
@@ -89,12 +89,12 @@ export class PartWriter {
   #recentBytes = 0;
   readonly #bodies = new BodyCache();
 
-  constructor(db: Db) {
+  constructor(db: Db, search: SearchIndex) {
     this.#find = db.prepare<[Buffer], number>('SELECT id FROM parts WHERE hash = ?').pluck();
     this.#insert = db.prepare<[Buffer, string, number, Buffer], number>(
       'INSERT INTO parts (hash, kind, size, data) VALUES (?, ?, ?, ?) RETURNING id',
     ).pluck();
-    this.index = new PartIndex(db);
+    this.#search = search;
     this.#link = db.prepare<[number, number]>('INSERT OR IGNORE INTO exchange_parts (part, seq) VALUES (?, ?)');
     this.#unlink = db.prepare<[number, number]>('DELETE FROM exchange_parts WHERE part = ? AND seq = ?');
     this.#stillUsed = db.prepare<[number], number>('SELECT 1 FROM exchange_parts WHERE part = ? LIMIT 1').pluck();
@@ -125,7 +125,7 @@ export class PartWriter {
     let id = this.#ids.get(key) ?? this.#find.get(hash);
     if (id === undefined) {
       id = this.#insert.get(hash, kind, bytes.length, pack(bytes))!;
-      if (index) this.index.add(id, bytes);
+      if (index) this.#search.addPart(id, bytes);
     }
     if (this.#ids.size >= ID_CACHE_MAX) this.#ids.clear();
     this.#ids.set(key, id);
@@ -253,7 +253,8 @@ export class PartWriter {
     if (removed > 0) {
       this.#ids.clear();
       this.#forgetRecent();
-      this.index.forget();
+      // A removed part's id may be given out again: nothing kept for it may outlive it.
+      this.#search.forget();
     }
     return removed;
   }
@@ -268,7 +269,7 @@ export class PartWriter {
     this.#ids.clear();
     this.#forgetRecent();
     this.#bodies.clear();
-    this.index.forget();
+    this.#search.forget();
   }
 }
 

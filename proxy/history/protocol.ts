@@ -35,7 +35,7 @@ export type WriteOp =
   | { kind: 'delete'; id: string }
   | { kind: 'clear' }
   | { kind: 'retention'; retention: RetentionSettings }
-  /** Puts every part still waiting into the full-text index (part-index.ts). */
+  /** Puts every part and row still waiting into the full-text indexes (search-index.ts). */
   | { kind: 'index' };
 
 /** Messages carrying a `seq` stay queued on the main thread until the worker confirms them. */

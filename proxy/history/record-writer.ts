@@ -15,6 +15,7 @@ import type { ForwardedValue, QueuedRecord } from './protocol.js';
 import { searchableText } from './search-text.js';
 import { bodyBytes, META_COLUMNS, responseSearchText, textSize, toMetaRow } from './rows.js';
 import type { Db } from './schema.js';
+import { SearchIndex } from './search-index.js';
 import { SessionWriter, type TurnColumns } from './session-writer.js';
 import { threadKey } from './body-cache.js';
 
@@ -84,6 +85,8 @@ const TURN_COLUMNS = [
 type TurnRecord = Pick<QueuedRecord, 'id' | 'startedAt' | 'requestHeaders' | 'userAgent' | 'model' | 'usage' | 'status' | 'outcome'>;
 
 export class RecordWriter {
+  /** Where new parts and rows wait for the full-text indexes. */
+  readonly search: SearchIndex;
   readonly parts: PartWriter;
   readonly sessions: SessionWriter;
   readonly #exists;
@@ -91,7 +94,6 @@ export class RecordWriter {
   readonly #insert;
   readonly #fillBodies;
   readonly #fillTurn;
-  readonly #insertFts;
   readonly #children;
   readonly #rebase;
   readonly #deltas = new DeltaPlanner();
@@ -101,7 +103,8 @@ export class RecordWriter {
   #seq: number | null = null;
 
   constructor(db: Db) {
-    this.parts = new PartWriter(db);
+    this.search = new SearchIndex(db);
+    this.parts = new PartWriter(db, this.search);
     this.sessions = new SessionWriter(db);
     this.#exists = db.prepare<[string], number>('SELECT 1 FROM exchanges WHERE id = ?').pluck();
     this.#maxSeq = db.prepare<[], number>('SELECT coalesce(max(seq), 0) FROM exchanges').pluck();
@@ -125,7 +128,6 @@ export class RecordWriter {
       `UPDATE exchanges SET parts_base = NULL, original_manifest = ?, manifest_delta = manifest_delta & ~${DELTA_ORIGINAL} WHERE seq = ?`,
     );
     this.#chain = new ManifestChain(db);
-    this.#insertFts = db.prepare<[number, string | null, string | null]>('INSERT INTO exchanges_fts (rowid, original, response) VALUES (?, ?, ?)');
   }
 
   /** Returns false when the id was already stored (a resend after a writer restart). */
@@ -159,7 +161,7 @@ export class RecordWriter {
       assembled: assembled === null ? 0 : Buffer.byteLength(assembled),
     });
     this.#insert.run({ seq, ...meta, ...columns, ...turn, cost });
-    if (bodies.fts) this.#insertFts.run(seq, ...bodies.fts);
+    if (bodies.fts) this.search.addExchange(seq, bodies.fts);
     return true;
   }
 
@@ -176,7 +178,7 @@ export class RecordWriter {
     // The row's sizes were stored with it, by the same measure.
     const { original_size: _o, forwarded_size: _f, ...rest } = columns;
     this.#fillBodies.run({ seq: b.seq, ...rest });
-    if (fts) this.#insertFts.run(b.seq, ...fts);
+    if (fts) this.search.addExchange(b.seq, fts);
     return stored;
   }
 

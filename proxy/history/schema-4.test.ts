@@ -9,7 +9,7 @@ afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-describe('schema 4: parts waiting for the full-text index, manifests as deltas', () => {
+describe('schema 4: parts and rows waiting for the full-text indexes, manifests as deltas', () => {
   it('opens a schema-3 file with nothing waiting, keeps its search, and indexes new parts behind the writes', () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
@@ -25,7 +25,8 @@ describe('schema 4: parts waiting for the full-text index, manifests as deltas',
     const db = openWriteDatabase(file);
     cleanups.unshift(() => db.close());
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    const waiting = (): number => db.prepare('SELECT count(*) FROM parts_unindexed').pluck().get() as number;
+    const waiting = (): number =>
+      db.prepare('SELECT (SELECT count(*) FROM parts_unindexed) + (SELECT count(*) FROM exchanges_unindexed)').pluck().get() as number;
     expect(waiting()).toBe(0);
     // Added without a default, so no row of the file is rewritten; NULL means whole manifests.
     const column = db.prepare("SELECT name, \"notnull\", dflt_value FROM pragma_table_info('exchanges') WHERE name = 'manifest_delta'").all();
@@ -35,14 +36,15 @@ describe('schema 4: parts waiting for the full-text index, manifests as deltas',
     const writer = new HistoryWriter(db, { maxRows: 100, maxAgeDays: 0 });
     const r = makeRecord({ id: 'new', originalBody: JSON.stringify({ messages: [{ role: 'user', content: 'echidnaword' }] }) });
     expect(writer.insertBatch([r]).failures).toEqual([]);
-    expect(waiting()).toBe(1);
+    // Its one new part, and its row (the response's words).
+    expect(waiting()).toBe(2);
     const reader = new HistoryReader(db);
     expect(reader.list({ text: 'echidnaword' }).items).toEqual([]);
     writer.indexWaiting();
     expect(reader.list({ text: 'echidnaword' }).items.map((i) => i.id)).toEqual(['new']);
-    // The trigger: a part that goes takes its waiting row along.
+    // The triggers: a row and a part that go take their waiting rows along.
     writer.insertBatch([makeRecord({ id: 'newer', originalBody: JSON.stringify({ messages: [{ role: 'user', content: 'quollword' }] }) })]);
-    expect(waiting()).toBe(1);
+    expect(waiting()).toBe(2);
     writer.delete('newer');
     expect(waiting()).toBe(0);
   });

@@ -97,15 +97,19 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE exchanges ADD COLUMN parts_base INTEGER;
       CREATE INDEX exchanges_parts_base ON exchanges(parts_base) WHERE parts_base IS NOT NULL;
     `),
-  // 3 -> 4: parts waiting for the full-text index (part-index.ts), and manifests stored as
-  // deltas (manifest-chain.ts). A schema-3 file's parts were indexed as they were stored, so
-  // none waits, and its manifests are whole (manifest_delta NULL).
+  // 3 -> 4: parts and rows waiting for the full-text indexes (search-index.ts), and manifests
+  // stored as deltas (manifest-chain.ts). A schema-3 file's parts and rows were indexed as
+  // they were stored, so none waits, and its manifests are whole (manifest_delta NULL).
   (db) =>
     db.exec(`
       ALTER TABLE exchanges ADD COLUMN manifest_delta INTEGER;
       CREATE TABLE parts_unindexed (id INTEGER PRIMARY KEY) STRICT;
       CREATE TRIGGER parts_unindexed_delete AFTER DELETE ON parts BEGIN
         DELETE FROM parts_unindexed WHERE id = old.id;
+      END;
+      CREATE TABLE exchanges_unindexed (seq INTEGER PRIMARY KEY) STRICT;
+      CREATE TRIGGER exchanges_unindexed_delete AFTER DELETE ON exchanges BEGIN
+        DELETE FROM exchanges_unindexed WHERE seq = old.seq;
       END;
     `),
 ];

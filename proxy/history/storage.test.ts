@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { answerFor, fixtureRecord, loadFixture } from './fixtures.js';
 import { HistoryReader } from './reader.js';
-import { INDEX_BATCH_PARTS } from './part-index.js';
+import { INDEX_BATCH } from './search-index.js';
 import { openWriteDatabase, type Db } from './schema.js';
 import { tempDir } from './testing.js';
 import { HistoryWriter } from './writer.js';
@@ -122,36 +122,47 @@ describe('content-addressed request bodies', () => {
   });
 });
 
-describe('the parts index, filled behind the writes', () => {
-  it('keeps new parts waiting, across a crash, until a batch gathers or the writer indexes them', () => {
+describe('the full-text indexes, filled behind the writes', () => {
+  const waiting = (db: Db): number => count(db, 'parts_unindexed') + count(db, 'exchanges_unindexed');
+  const prompt = (i: number): ReturnType<typeof fixtureRecord> =>
+    fixtureRecord({ headers: {}, body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: `question${i} about nothing` }] }) }, '{}', { id: `q-${i}` });
+
+  it('keeps new parts and rows waiting, across a crash, until a batch gathers or the writer indexes them', () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
     const file = join(t.dir, 'h.sqlite');
     let db = openWriteDatabase(file);
     let writer = new HistoryWriter(db, { maxRows: 100_000, maxAgeDays: 0 });
-    writer.insertBatch(replay(1).slice(0, 3));
-    const waiting = count(db, 'parts_unindexed');
-    expect(waiting).toBeGreaterThan(0);
-    expect(waiting).toBeLessThan(INDEX_BATCH_PARTS);
-    const found = (d: Db): number => new HistoryReader(d).list({ text: 'proxy one line' }).items.length;
-    expect(found(db)).toBe(0);
-    // A crash before indexing: the waiting list is in the file.
+    // A word only in the body's small top-level values (its glue), and one only in the answer.
+    const own = fixtureRecord(
+      { headers: {}, body: JSON.stringify({ model: 'm', metadata: { user_id: 'gluewordxyz' }, messages: [{ role: 'user', content: 'hello' }] }) },
+      JSON.stringify({ type: 'message', role: 'assistant', content: [{ type: 'text', text: 'answerwordxyz' }] }),
+      { id: 'own' },
+    );
+    writer.insertBatch([...replay(1).slice(0, 3), own]);
+    const before = waiting(db);
+    expect(count(db, 'exchanges_unindexed')).toBe(4);
+    expect(before).toBeLessThan(INDEX_BATCH);
+    const found = (d: Db, text: string): string[] => new HistoryReader(d).list({ text }).items.map((i) => i.id);
+    expect(found(db, 'proxy one line')).toEqual([]);
+    // A crash before indexing: the waiting lists are in the file, and the rows' text is rebuilt from the rows.
     db.close();
     db = openWriteDatabase(file);
     cleanups.unshift(() => db.close());
     writer = new HistoryWriter(db, { maxRows: 100_000, maxAgeDays: 0 });
-    expect(writer.records.parts.index.waiting).toBe(waiting);
-    expect(writer.indexWaiting()).toBe(waiting);
-    expect(count(db, 'parts_unindexed')).toBe(0);
-    expect(found(db)).toBe(3);
-    // Enough new parts index themselves with the batch that brings them.
-    const prompt = (i: number): ReturnType<typeof fixtureRecord> =>
-      fixtureRecord({ headers: {}, body: JSON.stringify({ messages: [{ role: 'user', content: `question${i} about nothing` }] }) }, '{}', { id: `q-${i}` });
+    expect(writer.records.search.waiting).toBe(before);
+    expect(writer.indexWaiting()).toBe(before);
+    expect(waiting(db)).toBe(0);
+    expect(found(db, 'proxy one line')).toHaveLength(3);
+    expect(found(db, 'gluewordxyz')).toEqual(['own']);
+    expect(found(db, 'answerwordxyz')).toEqual(['own']);
+    // Enough new entries index themselves with the batch that brings them (each prompt brings a part and a row).
     let r = 0;
-    while (count(db, 'parts_unindexed') < INDEX_BATCH_PARTS - 8) writer.insertBatch([prompt(r++)]);
-    for (let i = 0; i < 8; i++) writer.insertBatch([prompt(r++)]);
-    expect(count(db, 'parts_unindexed')).toBeLessThan(8);
-    expect(new HistoryReader(db).list({ text: 'question0' }).items.map((i) => i.id)).toEqual(['q-0']);
+    while (waiting(db) < INDEX_BATCH - 2) writer.insertBatch([prompt(r++)]);
+    expect(waiting(db)).toBe(INDEX_BATCH - 2);
+    writer.insertBatch([prompt(r++)]);
+    expect(waiting(db)).toBe(0);
+    expect(found(db, 'question0')).toEqual(['q-0']);
   });
 
   it('leaves a part it cannot read out of the index instead of stopping there', () => {
@@ -161,26 +172,28 @@ describe('the parts index, filled behind the writes', () => {
     let db = openWriteDatabase(file);
     new HistoryWriter(db, { maxRows: 100, maxAgeDays: 0 }).insertBatch(replay(1).slice(0, 2));
     const first = db.prepare('SELECT min(id) FROM parts_unindexed').pluck().get() as number;
+    const parts = count(db, 'parts_unindexed');
     // An unknown codec; reopened, so that no copy of the part is kept in memory.
     db.prepare("UPDATE parts SET data = x'09' WHERE id = ?").run(first);
     db.close();
     db = openWriteDatabase(file);
     cleanups.unshift(() => db.close());
     const writer = new HistoryWriter(db, { maxRows: 100, maxAgeDays: 0 });
-    const waiting = count(db, 'parts_unindexed');
-    expect(writer.indexWaiting()).toBe(waiting);
-    expect(count(db, 'parts_unindexed')).toBe(0);
+    expect(writer.indexWaiting()).toBe(parts + 2);
+    expect(waiting(db)).toBe(0);
     // Every other part has its text in the index.
-    expect(count(db, 'parts_fts')).toBe(waiting - 1);
+    expect(count(db, 'parts_fts')).toBe(parts - 1);
   });
 
-  it('drops a removed part from the waiting list', () => {
+  it('drops a removed part or row from the waiting lists', () => {
     const { db, writer } = open();
-    writer.insertBatch(replay(1).slice(0, 2));
-    expect(count(db, 'parts_unindexed')).toBeGreaterThan(0);
+    writer.insertBatch([prompt(1), prompt(2)]);
+    expect(count(db, 'exchanges_unindexed')).toBe(2);
+    writer.delete('q-1');
+    expect(count(db, 'exchanges_unindexed')).toBe(1);
     writer.clear();
-    expect(count(db, 'parts_unindexed')).toBe(0);
-    expect(writer.records.parts.index.waiting).toBe(0);
+    expect(waiting(db)).toBe(0);
+    expect(writer.records.search.waiting).toBe(0);
     expect(writer.indexWaiting()).toBe(0);
   });
 });

@@ -64,7 +64,7 @@ function serve(db: Db, writer: HistoryWriter): void {
 
   /** Not pushed back by later commits: a part is searchable at most this long after it was stored. */
   function indexSoon(): void {
-    if (writer.records.parts.index.waiting > 0) indexTimer ??= setTimeout(indexWaiting, INDEX_DELAY_MS);
+    if (writer.records.search.waiting > 0) indexTimer ??= setTimeout(indexWaiting, INDEX_DELAY_MS);
   }
 
   function commit(): void {

@@ -29,6 +29,7 @@ describe('HistoryWriter', () => {
     expect(writer.insertBatch(records)).toEqual({ ids: ['w1', 'w2'], failures: [] });
     expect(writer.insertBatch([records[1]!, makeRecord({ id: 'w3' })])).toEqual({ ids: ['w2', 'w3'], failures: [] });
     expect(db.prepare('SELECT count(*) FROM exchanges').pluck().get()).toBe(3);
+    writer.indexWaiting();
     expect(db.prepare('SELECT count(*) FROM exchanges_fts').pluck().get()).toBe(3);
   });
 
@@ -68,6 +69,7 @@ describe('HistoryWriter', () => {
       makeRecord({ id: 'b', startedAt: now - 2000 }),
       makeRecord({ id: 'c', startedAt: now - 1000 }),
     ]);
+    writer.indexWaiting();
     expect(writer.prune(now)).toEqual(['old', 'a']);
     expect(db.prepare('SELECT id FROM exchanges ORDER BY started_at').pluck().all()).toEqual(['b', 'c']);
     expect(db.prepare('SELECT count(*) FROM exchanges_fts').pluck().get()).toBe(2);

@@ -127,7 +127,7 @@ export class HistoryWriter {
     }
     // A transaction of its own, so that indexing failing can cost no record. The parts then
     // stay waiting for the next batch or the worker's idle turn, which reports the error.
-    if (this.#records.parts.index.due) {
+    if (this.#records.search.due) {
       try {
         this.indexWaiting();
       } catch {
@@ -137,9 +137,9 @@ export class HistoryWriter {
     return { ids, failures };
   }
 
-  /** Puts every part still waiting into the full-text index, in one transaction; returns how many. */
+  /** Puts every part and row still waiting into the full-text indexes, in one transaction; returns how many. */
   indexWaiting(): number {
-    const index = this.#records.parts.index;
+    const index = this.#records.search;
     if (index.waiting === 0) return 0;
     try {
       return this.#db.transaction(() => index.index()).immediate();
