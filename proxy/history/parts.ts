@@ -253,8 +253,7 @@ export class PartWriter {
     if (removed > 0) {
       this.#ids.clear();
       this.#forgetRecent();
-      // A removed part's id may be given out again: nothing kept for it may outlive it.
-      this.#search.forget();
+      this.#search.partsRemoved();
     }
     return removed;
   }

@@ -142,7 +142,14 @@ export class SearchIndex {
     }
   }
 
-  /** After a failed transaction or removed rows: the tables are the truth. */
+  /** After parts went: an id may be given out again, so nothing kept for one may outlive it. A row's text is keyed by its seq, which a new row's text replaces. */
+  partsRemoved(): void {
+    this.#kept.clear();
+    this.#keptBytes = 0;
+    this.#waiting = this.#count.get()!;
+  }
+
+  /** After a failed transaction: the tables are the truth. */
   forget(): void {
     this.#kept.clear();
     this.#keptBytes = 0;
