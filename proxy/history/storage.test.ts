@@ -196,6 +196,18 @@ describe('the full-text indexes, filled behind the writes', () => {
     expect(writer.records.search.waiting).toBe(0);
     expect(writer.indexWaiting()).toBe(0);
   });
+
+  it('indexes a new part under an id a removed one had, with the words of the new part', () => {
+    const { db, writer, reader } = open();
+    writer.insertBatch([prompt(1)]);
+    const id = db.prepare('SELECT max(id) FROM parts').pluck().get();
+    writer.delete('q-1');
+    writer.insertBatch([prompt(2)]);
+    expect(db.prepare('SELECT max(id) FROM parts').pluck().get()).toBe(id);
+    writer.indexWaiting();
+    expect(reader.list({ text: 'question1' }).items).toEqual([]);
+    expect(reader.list({ text: 'question2' }).items.map((i) => i.id)).toEqual(['q-2']);
+  });
 });
 
 describe('the size cap', () => {
