@@ -17,7 +17,7 @@ const BATCH_DELAY_MS = 25;
 const BATCH_MAX_RECORDS = 200;
 /** Keeps one transaction (and the WAL) reasonable when bodies are megabytes each. */
 const BATCH_MAX_CHARS = 8 * 1024 * 1024;
-/** Parts waiting for the full-text index are indexed this long after the first of them, unless a batch's worth gathers first. */
+/** Parts and rows waiting for the full-text indexes are indexed this long after the first of them, unless a batch's worth gathers first. */
 const INDEX_DELAY_MS = 1000;
 
 if (!parentPort) throw new Error('writer-worker must run as a worker thread');
@@ -52,7 +52,7 @@ function serve(db: Db, writer: HistoryWriter): void {
     indexTimer = null;
   }
 
-  /** Indexing failing (a lock held too long) loses nothing: the parts stay waiting in their table. */
+  /** Indexing failing (a lock held too long) loses nothing: what waits stays in its table. */
   function indexWaiting(): void {
     stopIndexTimer();
     try {
@@ -62,7 +62,7 @@ function serve(db: Db, writer: HistoryWriter): void {
     }
   }
 
-  /** Not pushed back by later commits: a part is searchable at most this long after it was stored. */
+  /** Not pushed back by later commits: a turn is searchable at most this long after it was stored. */
   function indexSoon(): void {
     if (writer.records.search.waiting > 0) indexTimer ??= setTimeout(indexWaiting, INDEX_DELAY_MS);
   }
