@@ -23,11 +23,9 @@ export const DELTA_DEPTH_MAX = 16;
 const WORTH_FRACTION = 0.5;
 
 /** `full` as a delta on `base`, or null when storing it whole costs little more. Pure. */
-export function encodeDelta(base: Uint8Array, full: Uint8Array): Buffer | null {
-  const a = Buffer.from(base.buffer, base.byteOffset, base.byteLength);
-  const b = Buffer.from(full.buffer, full.byteOffset, full.byteLength);
-  const head = commonPrefix(a, b);
-  const tail = commonSuffix(a, b, Math.min(a.length, b.length) - head);
+export function encodeDelta(base: Buffer, full: Buffer): Buffer | null {
+  const head = commonPrefix(base, full);
+  const tail = commonSuffix(base, full, Math.min(base.length, full.length) - head);
   const middle = full.subarray(head, full.length - tail);
   const header: number[] = [];
   pushVarint(header, head);
@@ -66,30 +64,25 @@ export class ManifestChain {
   /** The sent body's manifest whole; `known` holds whole manifests of rows no longer in the table (being removed). */
   original(row: ChainRow, known?: ReadonlyMap<number, Buffer>): Buffer | null {
     const deltas: Buffer[] = [];
+    const applied = (whole: Buffer): Buffer => deltas.reduceRight((m, d) => applyDelta(m, d), whole);
     let at: Pick<ChainRow, 'parts_base' | 'manifest_delta' | 'original_manifest'> = row;
-    let whole: Buffer | null = null;
-    while (whole === null) {
-      if (at.original_manifest === null) {
-        if (deltas.length > 0) throw damagedManifest();
-        return null;
-      }
-      if (((at.manifest_delta ?? 0) & DELTA_ORIGINAL) === 0) {
-        whole = at.original_manifest;
-        break;
-      }
+    while (at.original_manifest !== null && (at.manifest_delta ?? 0) & DELTA_ORIGINAL) {
+      const base = at.parts_base;
+      if (base === null) throw damagedManifest();
       deltas.push(at.original_manifest);
-      const base: number | null = at.parts_base;
       // Chains are cut at DELTA_DEPTH_MAX when written; anything much longer is a loop.
-      if (base === null || deltas.length > DELTA_DEPTH_MAX * 4) throw damagedManifest();
-      whole = known?.get(base) ?? null;
-      if (whole === null) {
-        const next = this.#row.get(base);
-        if (next === undefined) throw damagedManifest();
-        at = next;
-      }
+      if (deltas.length > DELTA_DEPTH_MAX * 4) throw damagedManifest();
+      const whole = known?.get(base);
+      if (whole) return applied(whole);
+      const next = this.#row.get(base);
+      if (next === undefined) throw damagedManifest();
+      at = next;
     }
-    for (let i = deltas.length - 1; i >= 0; i--) whole = applyDelta(whole, deltas[i]!);
-    return whole;
+    if (at.original_manifest === null) {
+      if (deltas.length > 0) throw damagedManifest();
+      return null;
+    }
+    return applied(at.original_manifest);
   }
 
   /** The forwarded body's manifest whole, given the row's whole sent one. */
@@ -108,6 +101,9 @@ export class ManifestChain {
 }
 
 /** The writer's side: how deep each recent row's sent manifest is in its chain. */
+/** Rows whose chain depth the planner remembers; an older base counts as deep. */
+const DEPTHS_KEPT = 1024;
+
 export class DeltaPlanner {
   readonly #depths = new Map<number, number>();
 
@@ -137,7 +133,7 @@ export class DeltaPlanner {
       flags |= DELTA_FORWARDED;
     }
     if (original) {
-      if (this.#depths.size >= 1024) this.#depths.delete(this.#depths.keys().next().value!);
+      if (this.#depths.size >= DEPTHS_KEPT) this.#depths.delete(this.#depths.keys().next().value!);
       this.#depths.set(seq, depth);
     }
     return { original_manifest: originalColumn, forwarded_manifest: forwardedColumn, manifest_delta: flags };
