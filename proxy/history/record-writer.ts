@@ -103,7 +103,8 @@ export class RecordWriter {
   #seq: number | null = null;
 
   constructor(db: Db) {
-    this.search = new SearchIndex(db);
+    this.#chain = new ManifestChain(db);
+    this.search = new SearchIndex(db, this.#chain);
     this.parts = new PartWriter(db, this.search);
     this.sessions = new SessionWriter(db);
     this.#exists = db.prepare<[string], number>('SELECT 1 FROM exchanges WHERE id = ?').pluck();
@@ -127,7 +128,6 @@ export class RecordWriter {
     this.#rebase = db.prepare<[Buffer | null, number]>(
       `UPDATE exchanges SET parts_base = NULL, original_manifest = ?, manifest_delta = manifest_delta & ~${DELTA_ORIGINAL} WHERE seq = ?`,
     );
-    this.#chain = new ManifestChain(db);
   }
 
   /** Returns false when the id was already stored (a resend after a writer restart). */

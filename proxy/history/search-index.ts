@@ -10,7 +10,7 @@
  */
 import { unpack, unpackText } from './codec.js';
 import { decodeManifest } from './manifest.js';
-import { ManifestChain, type ChainRow } from './manifest-chain.js';
+import type { ManifestChain, ChainRow } from './manifest-chain.js';
 import { responseSearchText } from './rows.js';
 import type { Db } from './schema.js';
 import { searchableBytes, searchableText } from './search-text.js';
@@ -45,7 +45,7 @@ export class SearchIndex {
   /** Entries waiting; recounted from the tables whenever they may have changed behind this count. */
   #waiting: number;
 
-  constructor(db: Db) {
+  constructor(db: Db, manifests: ManifestChain) {
     this.#waitPart = db.prepare<[number]>('INSERT OR IGNORE INTO parts_unindexed (id) VALUES (?)');
     this.#waitExchange = db.prepare<[number]>('INSERT OR IGNORE INTO exchanges_unindexed (seq) VALUES (?)');
     this.#parts = db.prepare<[], number>('SELECT id FROM parts_unindexed').pluck();
@@ -59,7 +59,7 @@ export class SearchIndex {
     );
     this.#insertPart = db.prepare<[number, string]>('INSERT INTO parts_fts (rowid, text) VALUES (?, ?)');
     this.#insertExchange = db.prepare<[number, string | null, string | null]>('INSERT INTO exchanges_fts (rowid, original, response) VALUES (?, ?, ?)');
-    this.#manifests = new ManifestChain(db);
+    this.#manifests = manifests;
     this.#waiting = this.#count.get()!;
   }
 
@@ -93,25 +93,18 @@ export class SearchIndex {
   index(): number {
     const parts = this.#parts.all();
     for (const id of parts) {
-      const kept = this.#kept.get(id);
-      const text = searchableBytes(kept ?? this.#storedPart(id));
+      const text = searchableBytes(this.#kept.get(id) ?? this.#storedPart(id));
       if (text) this.#insertPart.run(id, text);
       this.#donePart.run(id);
-      if (kept) {
-        this.#kept.delete(id);
-        this.#keptBytes -= kept.length;
-      }
     }
     const exchanges = this.#exchanges.all();
     for (const seq of exchanges) {
       const [glue, response] = this.#texts.get(seq) ?? this.#storedText(seq);
       if (glue || response) this.#insertExchange.run(seq, glue, response);
       this.#doneExchange.run(seq);
-      this.#texts.delete(seq);
     }
     // Everything that waited is indexed: what memory still holds is of rows and parts that went.
-    this.#kept.clear();
-    this.#keptBytes = 0;
+    this.#dropKept();
     this.#texts.clear();
     this.#waiting = 0;
     return parts.length + exchanges.length;
@@ -144,16 +137,19 @@ export class SearchIndex {
 
   /** After parts went: an id may be given out again, so nothing kept for one may outlive it. A row's text is keyed by its seq, which a new row's text replaces. */
   partsRemoved(): void {
-    this.#kept.clear();
-    this.#keptBytes = 0;
+    this.#dropKept();
     this.#waiting = this.#count.get()!;
   }
 
   /** After a failed transaction: the tables are the truth. */
   forget(): void {
-    this.#kept.clear();
-    this.#keptBytes = 0;
+    this.#dropKept();
     this.#texts.clear();
     this.#waiting = this.#count.get()!;
+  }
+
+  #dropKept(): void {
+    this.#kept.clear();
+    this.#keptBytes = 0;
   }
 }
