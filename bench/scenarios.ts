@@ -10,7 +10,10 @@ import { SESSION_HEADER, sessionRequests } from './session-bodies.js';
 
 export interface Params {
   rounds: number;
-  warmupMs: number;
+  /** Non-stream requests before any measure. Counted, not timed: V8 optimises a function after
+   * enough calls, and until then its background compiles share the cores with the measure
+   * (after a 1 s warm-up they were 14% of Addendum's CPU samples under perf). */
+  warmupRequests: number;
   seqRequests: number;
   tputMs: number;
   concurrency: number;
@@ -29,11 +32,11 @@ export interface Params {
 }
 
 export const QUICK: Params = {
-  rounds: 1, warmupMs: 1000, seqRequests: 100, tputMs: 2000, concurrency: 16, latStreams: 16, latEvents: 50, latIntervalMs: 10,
+  rounds: 1, warmupRequests: 4000, seqRequests: 100, tputMs: 2000, concurrency: 16, latStreams: 16, latEvents: 50, latIntervalMs: 10,
   ttfbStreams: 20, memStreams: 200, memEvents: 50, memIntervalMs: 40, soakRequests: 2000, sessions: 16, sessionTurns: 6,
 };
 export const FULL: Params = {
-  rounds: 3, warmupMs: 2000, seqRequests: 300, tputMs: 6000, concurrency: 16, latStreams: 32, latEvents: 150, latIntervalMs: 10,
+  rounds: 3, warmupRequests: 4000, seqRequests: 300, tputMs: 6000, concurrency: 16, latStreams: 32, latEvents: 150, latIntervalMs: 10,
   ttfbStreams: 40, memStreams: 200, memEvents: 150, memIntervalMs: 40, soakRequests: 20_000, sessions: 16, sessionTurns: 16,
 };
 
@@ -86,10 +89,12 @@ export interface TputRun {
   sustainedRps: number;
   /** CPU time per request (ms): the forwarder (all threads, main thread, history writer thread). */
   cpu: { total: number; main: number; writer: number };
+  /** Of the run's requests, those the history stored without bodies because its writer was behind. */
+  shed: number;
 }
 
 export async function warmUp(srv: ChildServer, w: Workload, p: Params): Promise<void> {
-  await runLoad({ ...target(srv, w, false), concurrency: p.concurrency, durationMs: p.warmupMs });
+  await runLoad({ ...target(srv, w, false), concurrency: p.concurrency, requests: p.warmupRequests });
   await runStreams({ ...target(srv, w, true), concurrency: 4, streams: 4, events: 20, intervalMs: 5 });
   await srv.flush();
 }
@@ -102,17 +107,19 @@ export async function sequential(srv: ChildServer, w: Workload, p: Params): Prom
 }
 
 export async function throughput(srv: ChildServer, w: Workload, p: Params): Promise<TputRun> {
+  const shedBefore = await srv.shedRows();
   const before = cpuOf(srv.pid);
   const load = await runLoad({ ...target(srv, w, false), concurrency: p.concurrency, durationMs: p.tputMs });
   const flushMs = await srv.flush();
   const after = cpuOf(srv.pid);
+  const shed = (await srv.shedRows()) - shedBefore;
   const n = load.requests;
   const cpu = { total: (after.totalMs - before.totalMs) / n, main: (after.mainMs - before.mainMs) / n, writer: (after.writerMs - before.writerMs) / n };
   const sustainedRps = (n / (load.elapsedMs + flushMs)) * 1000;
   progress(
-    `${srv.name.padEnd(8)} ${w.name}: c=${p.concurrency} ${load.rps.toFixed(0)} req/s (sustained ${sustainedRps.toFixed(0)}, flush ${flushMs.toFixed(0)} ms, errors ${load.errors}); CPU ms/req ${cpu.total.toFixed(2)} (main ${cpu.main.toFixed(2)}, writer ${cpu.writer.toFixed(2)})`,
+    `${srv.name.padEnd(8)} ${w.name}: c=${p.concurrency} ${load.rps.toFixed(0)} req/s (sustained ${sustainedRps.toFixed(0)}, flush ${flushMs.toFixed(0)} ms, errors ${load.errors}); CPU ms/req ${cpu.total.toFixed(2)} (main ${cpu.main.toFixed(2)}, writer ${cpu.writer.toFixed(2)}); ${shed} stored without bodies`,
   );
-  return { load, flushMs, sustainedRps, cpu };
+  return { load, flushMs, sustainedRps, cpu, shed };
 }
 
 export async function streams(srv: ChildServer, w: Workload, p: Params, concurrency: number): Promise<StreamResult> {
