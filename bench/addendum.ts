@@ -9,6 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openHistory, type History } from '../proxy/history/index.js';
+import { historyFile, openReadDatabase, type Db } from '../proxy/history/schema.js';
+import { SHED_BODY_TEXT } from '../proxy/history/shedding.js';
 import { createProxy, defaultConfig } from '../proxy/index.js';
 import { isMain, serveChild, type Served } from './child.js';
 
@@ -36,10 +38,15 @@ export async function startAddendum(upstreamUrl: string): Promise<Served> {
     if (line.level === 'error') process.stderr.write(`[addendum] ${line.message}\n`);
   });
   const status = await proxy.start();
+  let read: Db | null = null;
   return {
     url: status.baseUrl!,
     flush: () => proxy.history.flush(),
+    // Every body this bench sends is far longer than the placeholder a shed one gets.
+    shedRows: () =>
+      ((read ??= openReadDatabase(historyFile(dataDir))).prepare('SELECT count(*) FROM exchanges WHERE original_size = ?').pluck().get(Buffer.byteLength(SHED_BODY_TEXT)) as number),
     async close() {
+      read?.close();
       await proxy.close();
       await dropping?.close();
       rmSync(dataDir, { recursive: true, force: true });
