@@ -16,21 +16,25 @@ import { searchableText } from './search-text.js';
 import { bodyBytes, META_COLUMNS, responseSearchText, textSize, toMetaRow } from './rows.js';
 import type { Db } from './schema.js';
 import { SearchIndex } from './search-index.js';
+import type { RemovedTurn } from './session-totals.js';
 import { SessionWriter, type TurnColumns } from './session-writer.js';
 import { threadKey } from './body-cache.js';
 
 /** Responses larger than this are not parsed for the answer a next turn would repeat. */
 const ANSWER_PARSE_MAX_BYTES = 1024 * 1024;
 
-/** What removing an exchange needs to know. */
-export interface RemovedRow {
-  id: string;
+/** What releasing a row's parts needs to know of it. */
+export interface ManifestRow {
   seq: number;
-  session: number | null;
   parts_base: number | null;
   manifest_delta: number | null;
   original_manifest: Buffer | null;
   forwarded_manifest: Buffer | null;
+}
+
+/** What removing an exchange needs to know. */
+export interface RemovedRow extends ManifestRow, RemovedTurn {
+  id: string;
 }
 
 export interface BodiesInput {
@@ -123,7 +127,7 @@ export class RecordWriter {
         ${BODY_COLUMNS.map((c) => `${c} = @${c}`).join(', ')}
       WHERE seq = @seq`);
     this.#fillTurn = db.prepare(`UPDATE exchanges SET ${[...TURN_COLUMNS, 'cost'].map((c) => `${c} = @${c}`).join(', ')} WHERE seq = @seq`);
-    this.#children = db.prepare<[number], RemovedRow>('SELECT seq, parts_base, manifest_delta, original_manifest, forwarded_manifest FROM exchanges WHERE parts_base = ?');
+    this.#children = db.prepare<[number], ManifestRow>('SELECT seq, parts_base, manifest_delta, original_manifest, forwarded_manifest FROM exchanges WHERE parts_base = ?');
     // The row's sent manifest is stored whole from then on: its base is going.
     this.#rebase = db.prepare<[Buffer | null, number]>(
       `UPDATE exchanges SET parts_base = NULL, original_manifest = ?, manifest_delta = manifest_delta & ~${DELTA_ORIGINAL} WHERE seq = ?`,
@@ -268,7 +272,7 @@ export class RecordWriter {
    * stops inheriting, so nothing it (or a row continuing it) needs can go. One pass over
    * that row's manifests, however many of its ancestors went with the base.
    */
-  released(rows: readonly RemovedRow[]): number {
+  released(rows: readonly ManifestRow[]): number {
     // Whole manifests of the removed rows, oldest first: a removed row's delta may be on one removed before it.
     const whole = new Map<number, Buffer>();
     const manifests = new Map<number, Array<Buffer | null>>();

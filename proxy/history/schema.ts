@@ -112,6 +112,14 @@ export const MIGRATIONS: readonly Migration[] = [
         DELETE FROM exchanges_unindexed WHERE seq = old.seq;
       END;
     `),
+  // 4 -> 5: how many of a session's exchanges have a cost estimate. Removing exchanges then
+  // subtracts theirs from the session's aggregates instead of summing all that is left
+  // (session-writer.ts), and this count tells a cost of zero from no estimate at all.
+  (db) =>
+    db.exec(`
+      ALTER TABLE sessions ADD COLUMN priced INTEGER NOT NULL DEFAULT 0;
+      UPDATE sessions SET priced = (SELECT count(cost) FROM exchanges WHERE session = sessions.id);
+    `),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -6,6 +6,7 @@
 import type { Usage } from '../contract/types.js';
 import type { StoredPart } from './parts.js';
 import type { Db } from './schema.js';
+import { removedTotals, type RemovedTurn } from './session-totals.js';
 import { answerOf, callsAgent, chainKeys, clientOf, cwdOf, extendKey, headerValue, messageDigest, titleOf, AGENT_HEADER, SESSION_HEADER } from './session-match.js';
 
 /** How many of the newest message boundaries are tried as the point where a parent ended. */
@@ -81,7 +82,8 @@ export class SessionWriter {
   readonly #sessionById;
   readonly #createSession;
   readonly #addTurn;
-  readonly #recount;
+  readonly #subtract;
+  readonly #hasModel;
   readonly #recountModels;
   readonly #dropEmpty;
 
@@ -106,18 +108,24 @@ export class SessionWriter {
         input = input + @input, output = output + @output,
         cache_read = cache_read + @cache_read, cache_write = cache_write + @cache_write,
         cost = CASE WHEN @cost IS NULL THEN cost ELSE coalesce(cost, 0) + @cost END,
+        priced = priced + (@cost IS NOT NULL),
         first_at = min(first_at, @at), last_at = max(last_at, @at),
         models = @models, client = coalesce(client, @client),
         title = coalesce(title, @title), cwd = coalesce(cwd, @cwd)
       WHERE id = @id`);
-    this.#recount = db.prepare<[number]>(`
-      UPDATE sessions SET (turns, errors, input, output, cache_read, cache_write, cost, first_at, last_at) = (
-        SELECT count(*), coalesce(sum(status IS NULL OR outcome <> 'ok'), 0),
-               coalesce(sum(usage_input), 0), coalesce(sum(usage_output), 0),
-               coalesce(sum(usage_cache_read), 0), coalesce(sum(usage_cache_creation), 0),
-               sum(cost), coalesce(min(started_at), first_at), coalesce(max(started_at), last_at)
-          FROM exchanges WHERE session = sessions.id)
-      WHERE id = ?`);
+    // Only the removed rows are read: the session's remaining rows are reached through
+    // exchanges_session for their first and last start, never one by one.
+    this.#subtract = db.prepare(`
+      UPDATE sessions SET
+        turns = turns - @turns, errors = errors - @errors,
+        input = input - @input, output = output - @output,
+        cache_read = cache_read - @cache_read, cache_write = cache_write - @cache_write,
+        priced = priced - @priced,
+        cost = CASE WHEN priced - @priced <= 0 THEN NULL ELSE cost - @cost END,
+        first_at = coalesce((SELECT min(started_at) FROM exchanges WHERE session = @id), first_at),
+        last_at = coalesce((SELECT max(started_at) FROM exchanges WHERE session = @id), last_at)
+      WHERE id = @id`);
+    this.#hasModel = db.prepare<[number, string], number>('SELECT 1 FROM exchanges WHERE session = ? AND model = ? LIMIT 1').pluck();
     this.#recountModels = db.prepare<[number]>(`
       UPDATE sessions SET models = (
         SELECT json_group_array(model) FROM (SELECT DISTINCT model FROM exchanges WHERE session = sessions.id AND model IS NOT NULL))
@@ -125,12 +133,13 @@ export class SessionWriter {
     this.#dropEmpty = db.prepare<[number]>('DELETE FROM sessions WHERE id = ? AND turns = 0');
   }
 
-  /** After exchanges of these sessions were removed: aggregates from what is left; empty sessions go. */
-  recount(sessions: Iterable<number>): void {
-    for (const id of new Set(sessions)) {
-      this.#recount.run(id);
-      this.#recountModels.run(id);
-      this.#dropEmpty.run(id);
+  /** After these exchanges were removed: their sessions' aggregates without them; empty sessions go. */
+  removed(rows: readonly RemovedTurn[]): void {
+    for (const { models, ...totals } of removedTotals(rows)) {
+      this.#subtract.run(totals);
+      if (this.#dropEmpty.run(totals.id).changes > 0) continue;
+      // Listing the models again reads the session's rows: only when one of them may be gone.
+      if ([...models].some((m) => this.#hasModel.get(totals.id, m) === undefined)) this.#recountModels.run(totals.id);
     }
   }
 

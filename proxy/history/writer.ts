@@ -57,7 +57,8 @@ export function isRecordError(err: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG');
 }
 
-const REMOVED = 'RETURNING id, seq, session, parts_base, manifest_delta, original_manifest, forwarded_manifest';
+const REMOVED = `RETURNING id, seq, session, parts_base, manifest_delta, original_manifest, forwarded_manifest,
+  status, outcome, model, usage_input, usage_output, usage_cache_read, usage_cache_creation, cost`;
 
 export class HistoryWriter {
   readonly #db: Db;
@@ -187,7 +188,7 @@ export class HistoryWriter {
   #afterRemoval(rows: readonly RemovedRow[]): void {
     if (rows.length === 0) return;
     this.#records.released(rows);
-    this.#records.sessions.recount(rows.flatMap((r) => (r.session === null ? [] : [r.session])));
+    this.#records.sessions.removed(rows);
   }
 
   /** Gives free pages back to the file system (a no-op until the file is in incremental auto-vacuum mode). */
