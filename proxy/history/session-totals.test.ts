@@ -59,12 +59,19 @@ function compare(db: Db): { stored: Row[]; summed: Row[] } {
 describe('session aggregates after exchanges are removed', () => {
   let cleanup: (() => void) | null = null;
   afterEach(() => cleanup?.());
+  /** A writer without retention: the tests remove rows themselves. */
+  const open = (): { db: Db; writer: HistoryWriter } => {
+    const tmp = tempDir();
+    const db = openWriteDatabase(join(tmp.dir, 'history.sqlite'));
+    cleanup = () => {
+      db.close();
+      tmp.cleanup();
+    };
+    return { db, writer: new HistoryWriter(db, { maxRows: 1_000_000, maxAgeDays: 0 }) };
+  };
 
   it('equal what the remaining exchanges add up to, after pruning by rows and by age and after a delete', () => {
-    const tmp = tempDir();
-    cleanup = tmp.cleanup;
-    const db = openWriteDatabase(join(tmp.dir, 'history.sqlite'));
-    const writer = new HistoryWriter(db, { maxRows: 1_000_000, maxAgeDays: 0 });
+    const { db, writer } = open();
     const t0 = 1_700_000_000_000;
     // Three sessions. In each, the oldest turns use a model no later turn uses (so the models
     // list must lose it), and some turns have no price (an unknown model) or no usage at all.
@@ -100,14 +107,10 @@ describe('session aggregates after exchanges are removed', () => {
     expect(writer.delete('x58')).toBe(true);
     const afterDelete = compare(db);
     expect(afterDelete.stored).toEqual(afterDelete.summed);
-    db.close();
   });
 
   it('shows no cost once no priced exchange is left, and drops a session with none left', () => {
-    const tmp = tempDir();
-    cleanup = tmp.cleanup;
-    const db = openWriteDatabase(join(tmp.dir, 'history.sqlite'));
-    const writer = new HistoryWriter(db, { maxRows: 1_000_000, maxAgeDays: 0 });
+    const { db, writer } = open();
     const t0 = 1_700_000_000_000;
     const add = (id: string, at: number, session: string, model: string): void =>
       void writer.insertBatch([makeRecord({ id, startedAt: t0 + at, model, requestHeaders: { 'x-claude-code-session-id': session } })]);
@@ -120,6 +123,5 @@ describe('session aggregates after exchanges are removed', () => {
     expect(writer.delete('priced')).toBe(true);
     expect(writer.delete('alone')).toBe(true);
     expect(cost()).toEqual([{ key: 'h:a', cost: null, turns: 1 }]);
-    db.close();
   });
 });
