@@ -75,6 +75,46 @@ describe('HistoryWriter', () => {
     expect(db.prepare('SELECT count(*) FROM exchanges_fts').pluck().get()).toBe(2);
   });
 
+  it('keeps the row cap exact through resends, deletes, a clear, failed batches and rows another connection wrote', () => {
+    const { db, file } = openDb();
+    const writer = new HistoryWriter(db, { maxRows: 5, maxAgeDays: 0 });
+    const t0 = 1_700_000_000_000;
+    let n = 0;
+    const next = (): ExchangeRecord => makeRecord({ id: `k${n}`, startedAt: t0 + n++ * 1000 });
+    const ids = (): string[] => db.prepare('SELECT id FROM exchanges ORDER BY started_at').pluck().all() as string[];
+    const add = (records: ExchangeRecord[]): void => {
+      writer.insertBatch(records);
+      writer.prune();
+    };
+    add([next(), next(), next()]);
+    // A resend of a stored record adds no row, so it must not count as one.
+    add([makeRecord({ id: 'k0', startedAt: t0 })]);
+    add([next(), next(), next()]);
+    expect(ids()).toEqual(['k1', 'k2', 'k3', 'k4', 'k5']);
+    expect(writer.delete('k3')).toBe(true);
+    add([next()]);
+    expect(ids()).toEqual(['k1', 'k2', 'k4', 'k5', 'k6']);
+
+    // A second writer on the same file (another Addendum on this data folder) deletes a row:
+    // counting on from before would take one row too many.
+    const other = openWriteDatabase(file);
+    expect(new HistoryWriter(other, { maxRows: 100, maxAgeDays: 0 }).delete('k5')).toBe(true);
+    other.close();
+    add([next()]);
+    expect(ids()).toEqual(['k1', 'k2', 'k4', 'k6', 'k7']);
+
+    // A batch the database refuses leaves the count to be taken again.
+    db.exec("CREATE TRIGGER refuse BEFORE INSERT ON exchanges BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    expect(writer.insertBatch([next()]).failures).toHaveLength(1);
+    db.exec('DROP TRIGGER refuse');
+    add([next()]);
+    expect(ids()).toEqual(['k2', 'k4', 'k6', 'k7', 'k9']);
+
+    expect(writer.clear()).toBe(5);
+    add([next(), next()]);
+    expect(ids()).toEqual(['k10', 'k11']);
+  });
+
   it('clears rows and their index entries', () => {
     const { db } = openDb();
     const writer = new HistoryWriter(db, { maxRows: 100, maxAgeDays: 30 });

@@ -65,22 +65,24 @@ export class HistoryWriter {
   #retention: RetentionSettings;
   readonly #records: RecordWriter;
   readonly #pruneAge;
-  readonly #pruneRows;
   readonly #pruneOldest;
   readonly #deleteOne;
   readonly #deleteAll;
   readonly #count;
+  /**
+   * Rows in exchanges, counted once and then kept up by this connection's inserts and deletes,
+   * so the row cap deletes the oldest rows over it instead of walking past the newest maxRows
+   * on every batch. Null: count again (after a failed transaction). data_version changes when
+   * another connection (a second Addendum on the same folder) commits, which also means again.
+   */
+  #rows: number | null = null;
+  #dataVersion: number | null = null;
 
   constructor(db: Db, retention: RetentionSettings) {
     this.#db = db;
     this.#retention = retention;
     this.#records = new RecordWriter(db);
     this.#pruneAge = db.prepare<[number], RemovedRow>(`DELETE FROM exchanges WHERE started_at < ? ${REMOVED}`);
-    this.#pruneRows = db.prepare<[number], RemovedRow>(
-      `DELETE FROM exchanges WHERE seq IN (
-         SELECT seq FROM exchanges ORDER BY started_at DESC, seq DESC LIMIT -1 OFFSET ?
-       ) ${REMOVED}`,
-    );
     this.#pruneOldest = db.prepare<[number], RemovedRow>(
       `DELETE FROM exchanges WHERE seq IN (SELECT seq FROM exchanges ORDER BY started_at, seq LIMIT ?) ${REMOVED}`,
     );
@@ -103,13 +105,13 @@ export class HistoryWriter {
     const ids: string[] = [];
     const failures: BatchResult['failures'] = [];
     try {
-      this.#db.transaction(() => {
-        for (const record of records) this.#records.insert(record);
-      }).immediate();
+      const inserted = this.#db.transaction(() => records.reduce((n, record) => n + (this.#records.insert(record) ? 1 : 0), 0)).immediate();
+      if (this.#rows !== null) this.#rows += inserted;
       for (const record of records) ids.push(record.id);
     } catch (batchError) {
       // What the rolled-back transaction cached names rows and parts that do not exist.
       this.#records.forget();
+      this.#rows = null;
       // A lock held too long, a full disk: retrying record by record would only repeat it
       // (and wait out the busy timeout once per record).
       if (!isRecordError(batchError)) {
@@ -161,16 +163,17 @@ export class HistoryWriter {
   prune(now = Date.now()): string[] {
     const { maxRows, maxAgeMs, maxBytes } = normalizeRetention(this.#retention);
     if (maxRows === null && maxAgeMs === null && maxBytes === null) return [];
-    const pruned = this.#db.transaction(() => {
+    const pruned = this.#counted(() => {
+      const rows = this.#rowCount();
       const removed: RemovedRow[] = [];
       if (maxAgeMs !== null) removed.push(...this.#pruneAge.all(now - maxAgeMs));
-      if (maxRows !== null) removed.push(...this.#pruneRows.all(maxRows));
+      const over = maxRows === null ? 0 : rows - removed.length - maxRows;
+      if (over > 0) removed.push(...this.#pruneOldest.all(over));
       this.#afterRemoval(removed);
       if (maxBytes !== null) {
         for (let step = 0; step < SIZE_PRUNE_MAX_STEPS; step++) {
           const used = this.usedBytes();
-          // Counting rows walks an index: only when the file is over the cap.
-          const n = used <= maxBytes ? 0 : rowsOverSize(used, maxBytes, this.#count.get()!);
+          const n = rowsOverSize(used, maxBytes, rows - removed.length);
           if (n === 0) break;
           const oldest = this.#pruneOldest.all(n);
           this.#afterRemoval(oldest);
@@ -179,10 +182,31 @@ export class HistoryWriter {
           this.vacuum();
         }
       }
-      return removed.map((r) => r.id);
-    }).immediate();
+      return removed;
+    }).map((r) => r.id);
     if (pruned.length > 0) this.vacuum();
     return pruned;
+  }
+
+  #rowCount(): number {
+    const version = this.#db.pragma('data_version', { simple: true }) as number;
+    if (version !== this.#dataVersion) {
+      this.#dataVersion = version;
+      this.#rows = null;
+    }
+    return (this.#rows ??= this.#count.get()!);
+  }
+
+  /** Runs `remove` in a transaction and keeps the row count by what it removed. */
+  #counted(remove: () => RemovedRow[]): RemovedRow[] {
+    try {
+      const removed = this.#db.transaction(remove).immediate();
+      if (this.#rows !== null) this.#rows -= removed.length;
+      return removed;
+    } catch (err) {
+      this.#rows = null;
+      throw err;
+    }
   }
 
   #afterRemoval(rows: readonly RemovedRow[]): void {
@@ -202,11 +226,12 @@ export class HistoryWriter {
   }
 
   delete(id: string): boolean {
-    const removed = this.#db.transaction(() => {
-      const rows = this.#deleteOne.all(id);
-      this.#afterRemoval(rows);
-      return rows.length > 0;
-    }).immediate();
+    const removed =
+      this.#counted(() => {
+        const rows = this.#deleteOne.all(id);
+        this.#afterRemoval(rows);
+        return rows;
+      }).length > 0;
     if (removed) this.vacuum();
     return removed;
   }
@@ -218,6 +243,7 @@ export class HistoryWriter {
       return changes;
     }).immediate();
     this.#records.forget();
+    this.#rows = null;
     this.vacuum();
     return n;
   }
