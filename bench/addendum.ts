@@ -43,8 +43,12 @@ export async function startAddendum(upstreamUrl: string): Promise<Served> {
     url: status.baseUrl!,
     flush: () => proxy.history.flush(),
     // Every body this bench sends is far longer than the placeholder a shed one gets.
-    shedRows: () =>
-      ((read ??= openReadDatabase(historyFile(dataDir))).prepare('SELECT count(*) FROM exchanges WHERE original_size = ?').pluck().get(Buffer.byteLength(SHED_BODY_TEXT)) as number),
+    shedSince: (after) =>
+      (read ??= openReadDatabase(historyFile(dataDir)))
+        .prepare<[number, number], { shed: number; lastSeq: number }>(
+          'SELECT (SELECT count(*) FROM exchanges WHERE seq > ? AND original_size = ?) AS shed, (SELECT coalesce(max(seq), 0) FROM exchanges) AS lastSeq',
+        )
+        .get(after, Buffer.byteLength(SHED_BODY_TEXT))!,
     async close() {
       read?.close();
       await proxy.close();

@@ -14,16 +14,16 @@ export interface Served {
   close(): Promise<void>;
   /** Waits until work the server deferred (history writes) is done. */
   flush?(): Promise<void>;
-  /** Exchanges stored so far without their bodies because the history writer was behind. */
-  shedRows?(): number;
+  /** Of the exchanges stored after row `after`, those without their bodies because the history writer was behind; and the last row's seq. */
+  shedSince?(after: number): { shed: number; lastSeq: number };
 }
 
-type ToChild = { t: 'flush'; id: number } | { t: 'memory'; id: number } | { t: 'shed'; id: number } | { t: 'stop' };
+type ToChild = { t: 'flush'; id: number } | { t: 'memory'; id: number } | { t: 'shed'; id: number; after: number } | { t: 'stop' };
 type FromChild =
   | { t: 'ready'; url: string }
   | { t: 'flushed'; id: number; ms: number }
   | { t: 'memory'; id: number; usage: NodeJS.MemoryUsage }
-  | { t: 'shed'; id: number; rows: number }
+  | { t: 'shed'; id: number; shed: number; lastSeq: number }
   | { t: 'failed'; message: string };
 
 /** Listens on loopback and gives the URL and a close that also ends kept-alive sockets. */
@@ -59,7 +59,7 @@ export function serveChild(start: () => Promise<Served>): void {
           (globalThis as { gc?: () => void }).gc?.();
           send({ t: 'memory', id: m.id, usage: process.memoryUsage() });
         } else if (m.t === 'shed') {
-          send({ t: 'shed', id: m.id, rows: served.shedRows?.() ?? 0 });
+          send({ t: 'shed', id: m.id, ...(served.shedSince?.(m.after) ?? { shed: 0, lastSeq: 0 }) });
         } else if (m.t === 'stop') {
           // A clean exit lets --cpu-prof write its profile.
           void served.close().finally(() => process.exit(0));
@@ -82,8 +82,8 @@ export interface ChildServer {
   flush(): Promise<number>;
   /** The child's process.memoryUsage() (main thread's heap; rss covers every thread). */
   memoryUsage(): Promise<NodeJS.MemoryUsage>;
-  /** Served.shedRows (0 for a server without a history). */
-  shedRows(): Promise<number>;
+  /** Served.shedSince (nothing shed for a server without a history). */
+  shedSince(after: number): Promise<{ shed: number; lastSeq: number }>;
   stop(): Promise<void>;
 }
 
@@ -100,7 +100,7 @@ export async function startChild(name: string, module: string, args: string[], e
   });
   child.removeAllListeners('exit');
   let nextId = 0;
-  const ask = <K extends 'flushed' | 'memory' | 'shed'>(t: 'flush' | 'memory' | 'shed', reply: K): Promise<Extract<FromChild, { t: K }>> => {
+  const ask = <K extends 'flushed' | 'memory' | 'shed'>(t: 'flush' | 'memory' | 'shed', reply: K, extra: { after?: number } = {}): Promise<Extract<FromChild, { t: K }>> => {
     const id = ++nextId;
     return new Promise((resolve) => {
       const onMessage = (m: FromChild): void => {
@@ -110,7 +110,7 @@ export async function startChild(name: string, module: string, args: string[], e
         }
       };
       child.on('message', onMessage);
-      child.send({ t, id } satisfies ToChild);
+      child.send({ t, id, ...extra } as ToChild);
     });
   };
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -120,7 +120,10 @@ export async function startChild(name: string, module: string, args: string[], e
     url,
     flush: async () => (await ask('flush', 'flushed')).ms,
     memoryUsage: async () => (await ask('memory', 'memory')).usage,
-    shedRows: async () => (await ask('shed', 'shed')).rows,
+    shedSince: async (after) => {
+      const { shed, lastSeq } = await ask('shed', 'shed', { after });
+      return { shed, lastSeq };
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.send({ t: 'stop' } satisfies ToChild);
