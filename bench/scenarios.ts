@@ -112,7 +112,7 @@ export async function throughput(srv: ChildServer, w: Workload, p: Params): Prom
   const load = await runLoad({ ...target(srv, w, false), concurrency: p.concurrency, durationMs: p.tputMs });
   const flushMs = await srv.flush();
   const after = cpuOf(srv.pid);
-  // The run's rows are the newest, so the row cap has not removed them (a run has fewer).
+  // The run's rows are the newest: the row cap removes none of them while a run adds fewer rows than the cap.
   const { shed } = await srv.shedSince(lastSeq);
   const n = load.requests;
   const cpu = { total: (after.totalMs - before.totalMs) / n, main: (after.mainMs - before.mainMs) / n, writer: (after.writerMs - before.writerMs) / n };
