@@ -130,7 +130,8 @@ export class SessionWriter {
       UPDATE sessions SET models = (
         SELECT json_group_array(model) FROM (SELECT DISTINCT model FROM exchanges WHERE session = sessions.id AND model IS NOT NULL))
       WHERE id = ?`);
-    this.#dropEmpty = db.prepare<[number]>('DELETE FROM sessions WHERE id = ? AND turns = 0');
+    // By its rows rather than its counter, which subtraction keeps: a session goes exactly when no row names it.
+    this.#dropEmpty = db.prepare<[number]>('DELETE FROM sessions WHERE id = ? AND NOT EXISTS (SELECT 1 FROM exchanges WHERE session = sessions.id)');
   }
 
   /** After these exchanges were removed: their sessions' aggregates without them; empty sessions go. */
