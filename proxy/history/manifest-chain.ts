@@ -51,12 +51,15 @@ export interface ChainRow {
   forwarded_manifest: Buffer | null;
 }
 
+/** What following a sent manifest's chain reads of each row on it. */
+type ChainLink = Pick<ChainRow, 'parts_base' | 'manifest_delta' | 'original_manifest'>;
+
 /** Reads manifests whole, following deltas to the rows they are based on. */
 export class ManifestChain {
   readonly #row;
 
   constructor(db: Db) {
-    this.#row = db.prepare<[number], Pick<ChainRow, 'parts_base' | 'manifest_delta' | 'original_manifest'>>(
+    this.#row = db.prepare<[number], ChainLink>(
       'SELECT parts_base, manifest_delta, original_manifest FROM exchanges WHERE seq = ?',
     );
   }
@@ -65,7 +68,7 @@ export class ManifestChain {
   original(row: ChainRow, known?: ReadonlyMap<number, Buffer>): Buffer | null {
     const deltas: Buffer[] = [];
     const applied = (whole: Buffer): Buffer => deltas.reduceRight((m, d) => applyDelta(m, d), whole);
-    let at: Pick<ChainRow, 'parts_base' | 'manifest_delta' | 'original_manifest'> = row;
+    let at: ChainLink = row;
     while (at.original_manifest !== null && (at.manifest_delta ?? 0) & DELTA_ORIGINAL) {
       const base = at.parts_base;
       if (base === null) throw damagedManifest();
@@ -100,10 +103,10 @@ export class ManifestChain {
   }
 }
 
-/** The writer's side: how deep each recent row's sent manifest is in its chain. */
 /** Rows whose chain depth the planner remembers; an older base counts as deep. */
 const DEPTHS_KEPT = 1024;
 
+/** The writer's side: how deep each recent row's sent manifest is in its chain. */
 export class DeltaPlanner {
   readonly #depths = new Map<number, number>();
 

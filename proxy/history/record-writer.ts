@@ -9,7 +9,7 @@ import { estimateCost } from '../contract/prices.js';
 import { applyByteEdits, editsFit, isEditedBody, type ByteEdit } from '../lib/byte-edits.js';
 import { packText, pack } from './codec.js';
 import { manifestParts } from './manifest.js';
-import { DeltaPlanner, DELTA_ORIGINAL, ManifestChain } from './manifest-chain.js';
+import { DeltaPlanner, DELTA_ORIGINAL, ManifestChain, type ChainRow } from './manifest-chain.js';
 import { PartWriter, type StoredBody } from './parts.js';
 import type { ForwardedValue, QueuedRecord } from './protocol.js';
 import { searchableText } from './search-text.js';
@@ -23,17 +23,8 @@ import { threadKey } from './body-cache.js';
 /** Responses larger than this are not parsed for the answer a next turn would repeat. */
 const ANSWER_PARSE_MAX_BYTES = 1024 * 1024;
 
-/** What releasing a row's parts needs to know of it. */
-export interface ManifestRow {
-  seq: number;
-  parts_base: number | null;
-  manifest_delta: number | null;
-  original_manifest: Buffer | null;
-  forwarded_manifest: Buffer | null;
-}
-
-/** What removing an exchange needs to know. */
-export interface RemovedRow extends ManifestRow, RemovedTurn {
+/** What removing an exchange needs to know: its manifests, to release its parts, and what it counted for in its session. */
+export interface RemovedRow extends ChainRow, RemovedTurn {
   id: string;
 }
 
@@ -127,7 +118,7 @@ export class RecordWriter {
         ${BODY_COLUMNS.map((c) => `${c} = @${c}`).join(', ')}
       WHERE seq = @seq`);
     this.#fillTurn = db.prepare(`UPDATE exchanges SET ${[...TURN_COLUMNS, 'cost'].map((c) => `${c} = @${c}`).join(', ')} WHERE seq = @seq`);
-    this.#children = db.prepare<[number], ManifestRow>('SELECT seq, parts_base, manifest_delta, original_manifest, forwarded_manifest FROM exchanges WHERE parts_base = ?');
+    this.#children = db.prepare<[number], ChainRow>('SELECT seq, parts_base, manifest_delta, original_manifest, forwarded_manifest FROM exchanges WHERE parts_base = ?');
     // The row's sent manifest is stored whole from then on: its base is going.
     this.#rebase = db.prepare<[Buffer | null, number]>(
       `UPDATE exchanges SET parts_base = NULL, original_manifest = ?, manifest_delta = manifest_delta & ~${DELTA_ORIGINAL} WHERE seq = ?`,
@@ -272,7 +263,7 @@ export class RecordWriter {
    * stops inheriting, so nothing it (or a row continuing it) needs can go. One pass over
    * that row's manifests, however many of its ancestors went with the base.
    */
-  released(rows: readonly ManifestRow[]): number {
+  released(rows: readonly ChainRow[]): number {
     // Whole manifests of the removed rows, oldest first: a removed row's delta may be on one removed before it.
     const whole = new Map<number, Buffer>();
     const manifests = new Map<number, Array<Buffer | null>>();
