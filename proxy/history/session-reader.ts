@@ -8,21 +8,16 @@ import { HistoryError } from './errors.js';
 import { clampLimit, PagedQuery } from './reader.js';
 import type { Db } from './schema.js';
 import { ROWS_MATCHING_TERM, toFtsTerms } from './search-text.js';
+import type { SessionCounters } from './session-totals.js';
 import type { SessionDetail, SessionPage, SessionQuery, SessionSummary, SessionTurn } from './session-types.js';
 
-interface SessionRow {
+interface SessionRow extends SessionCounters {
   id: number;
   key: string;
   client: string | null;
   models: string;
   first_at: number;
   last_at: number;
-  turns: number;
-  errors: number;
-  input: number;
-  output: number;
-  cache_read: number;
-  cache_write: number;
   cost: number | null;
   title: string | null;
   cwd: string | null;

@@ -13,15 +13,19 @@ export interface RemovedTurn {
   cost: number | null;
 }
 
-/** One session's share of the removed rows, named as the sessions table's columns. */
-export interface RemovedTotals {
-  id: number;
+/** The sessions table's counters: what a session's exchanges add up to. */
+export interface SessionCounters {
   turns: number;
   errors: number;
   input: number;
   output: number;
   cache_read: number;
   cache_write: number;
+}
+
+/** One session's share of the removed rows, named as the sessions table's columns. */
+export interface RemovedTotals extends SessionCounters {
+  id: number;
   /** Rows with a cost estimate, and the sum of those estimates. */
   priced: number;
   cost: number;
