@@ -18,7 +18,9 @@ export interface Served {
   shedSince?(after: number): { shed: number; lastSeq: number };
 }
 
-type ToChild = { t: 'flush'; id: number } | { t: 'memory'; id: number } | { t: 'shed'; id: number; after: number } | { t: 'stop' };
+/** The requests the parent waits an answer for; each goes with an id the answer repeats. */
+type Question = { t: 'flush' } | { t: 'memory' } | { t: 'shed'; after: number };
+type ToChild = (Question & { id: number }) | { t: 'stop' };
 type FromChild =
   | { t: 'ready'; url: string }
   | { t: 'flushed'; id: number; ms: number }
@@ -100,7 +102,7 @@ export async function startChild(name: string, module: string, args: string[], e
   });
   child.removeAllListeners('exit');
   let nextId = 0;
-  const ask = <K extends 'flushed' | 'memory' | 'shed'>(t: 'flush' | 'memory' | 'shed', reply: K, extra: { after?: number } = {}): Promise<Extract<FromChild, { t: K }>> => {
+  const ask = <K extends 'flushed' | 'memory' | 'shed'>(question: Question, reply: K): Promise<Extract<FromChild, { t: K }>> => {
     const id = ++nextId;
     return new Promise((resolve) => {
       const onMessage = (m: FromChild): void => {
@@ -110,7 +112,7 @@ export async function startChild(name: string, module: string, args: string[], e
         }
       };
       child.on('message', onMessage);
-      child.send({ t, id, ...extra } as ToChild);
+      child.send({ ...question, id } satisfies ToChild);
     });
   };
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -118,10 +120,10 @@ export async function startChild(name: string, module: string, args: string[], e
     name,
     pid: child.pid!,
     url,
-    flush: async () => (await ask('flush', 'flushed')).ms,
-    memoryUsage: async () => (await ask('memory', 'memory')).usage,
+    flush: async () => (await ask({ t: 'flush' }, 'flushed')).ms,
+    memoryUsage: async () => (await ask({ t: 'memory' }, 'memory')).usage,
     shedSince: async (after) => {
-      const { shed, lastSeq } = await ask('shed', 'shed', { after });
+      const { shed, lastSeq } = await ask({ t: 'shed', after }, 'shed');
       return { shed, lastSeq };
     },
     async stop() {
