@@ -42,6 +42,22 @@ export interface MessagesScan {
   cacheControl: CacheControlScan | null;
 }
 
+/** Where a scanned body's pieces lie, for scan-memo.ts: filled in by the scan as it goes. */
+export interface BodySpans {
+  /** Each top-level member: its name (as keyName gives it), its key's quote, its value's end. */
+  members: Array<{ name: string; start: number; end: number }>;
+  /** How many top-level `messages` members there are; the rest describes the last. */
+  messagesCount: number;
+  /** The `messages` array's span. */
+  messagesStart: number;
+  messagesEnd: number;
+  /** Where each of its elements ends, and which of them is the last user message (-1: none). */
+  ends: number[];
+  lastUser: number;
+}
+
+export const emptySpans = (): BodySpans => ({ members: [], messagesCount: 0, messagesStart: -1, messagesEnd: -1, ends: [], lastUser: -1 });
+
 /** A key's name when it can matter here (short or escaped), else ''. `start` at its quote. */
 function keyName(s: JsonScanner, start: number, end: number): string {
   return end - start > 18 && !s.hasEscape(start, end) ? '' : s.decodeString(start, end);
@@ -112,28 +128,40 @@ function scanContent(s: JsonScanner, start: number): ContentScan | null {
 }
 
 /** The `messages` array at `i`: its end, and the last user message's content. */
-function scanMessages(s: JsonScanner, i: number, found: { content: ContentScan | null }): number {
+function scanMessages(s: JsonScanner, i: number, found: { content: ContentScan | null }, spans: BodySpans): number {
   found.content = null;
+  spans.ends = [];
+  spans.lastUser = -1;
   return scanArray(s, i, (at) => {
-    if (s.code(at) !== OPEN_OBJECT) return s.skipValue(at);
-    let isUser = false;
-    let content: ContentScan | null = otherContent(at);
-    const end = scanObject(s, at, (name, v) => {
-      if (name === 'role') {
-        const e = s.skipValue(v);
-        isUser = e > 0 && s.code(v) === QUOTE && e - v <= 40 && s.decodeString(v, e) === 'user';
-        return e;
-      }
-      if (name !== 'content') return s.skipValue(v);
-      content = scanContent(s, v);
-      return content ? content.end : INVALID;
-    });
-    if (isUser) found.content = content;
+    const before = found.content;
+    const end = scanMessage(s, at, found);
+    if (found.content !== before) spans.lastUser = spans.ends.length;
+    spans.ends.push(end);
     return end;
   });
 }
 
-export function scanMessagesBody(raw: Buffer): MessagesScan | null {
+/** One element of `messages`: its end; `found.content` becomes its content if it is a user message. */
+function scanMessage(s: JsonScanner, at: number, found: { content: ContentScan | null }): number {
+  if (s.code(at) !== OPEN_OBJECT) return s.skipValue(at);
+  let isUser = false;
+  let content: ContentScan | null = otherContent(at);
+  const end = scanObject(s, at, (name, v) => {
+    if (name === 'role') {
+      const e = s.skipValue(v);
+      isUser = e > 0 && s.code(v) === QUOTE && e - v <= 40 && s.decodeString(v, e) === 'user';
+      return e;
+    }
+    if (name !== 'content') return s.skipValue(v);
+    content = scanContent(s, v);
+    return content ? content.end : INVALID;
+  });
+  if (isUser) found.content = content;
+  return end;
+}
+
+/** `spans`, if given, is filled in with where the body's members and messages lie. */
+export function scanMessagesBody(raw: Buffer, spans: BodySpans = emptySpans()): MessagesScan | null {
   const s = new JsonScanner(raw);
   const scan: MessagesScan = { model: null, stream: false, hasMessages: false, lastUserContent: null, cacheControl: null };
   let i = s.skipWhitespace(0);
@@ -156,7 +184,10 @@ export function scanMessagesBody(raw: Buffer): MessagesScan | null {
       scan.stream = end - v === 4 && s.code(v) === 0x74;
     } else if (name === 'messages') {
       scan.hasMessages = s.code(v) === OPEN_ARRAY;
-      end = scan.hasMessages ? scanMessages(s, v, found) : s.skipValue(v);
+      spans.messagesCount++;
+      end = scan.hasMessages ? scanMessages(s, v, found, spans) : s.skipValue(v);
+      spans.messagesStart = v;
+      spans.messagesEnd = end;
       scan.lastUserContent = scan.hasMessages ? found.content : null;
     } else if (name === 'cache_control') {
       repeated ||= scan.cacheControl !== null;
@@ -168,6 +199,7 @@ export function scanMessagesBody(raw: Buffer): MessagesScan | null {
       end = s.skipValue(v);
     }
     previousEnd = end;
+    spans.members.push({ name, start: keyStart, end });
     return end;
   });
   if (i < 0 || repeated || s.skipWhitespace(i) !== s.text.length) return null;
