@@ -17,6 +17,7 @@ import type { ProxyRuntime } from './http/runtime.js';
 import type { MigrationStatus, ProxyStatus } from './contract/types.js';
 import { createUpstreamClient } from './http/upstream.js';
 import { RateLimitTracker } from './http/rate-limits.js';
+import { ScanMemo } from './modifier/scan-memo.js';
 import type { RateLimitEntry } from './contract/types.js';
 import { VERSION } from './version.js';
 
@@ -82,6 +83,7 @@ export async function createProxy(initial: ProxyConfig, deps: ProxyDeps = {}): P
     upstreamClient,
     inflight,
     rateLimits,
+    scanMemo: new ScanMemo(),
     startedAt: Date.now(),
     version: VERSION,
     recorder: {

@@ -14,6 +14,7 @@ import { errors } from './errors.js';
 import { exchangeRoute } from './exchange-route.js';
 import type { Exchange } from './exchange.js';
 import { RateLimitTracker } from './rate-limits.js';
+import { ScanMemo } from '../modifier/scan-memo.js';
 import type { ProxyRuntime } from './runtime.js';
 import { createUpstreamClient } from './upstream.js';
 
@@ -49,6 +50,7 @@ function runtime(overrides: Partial<ProxyConfig> = {}): TestRuntime {
     upstreamClient: createUpstreamClient(),
     inflight: new Set<Exchange>(),
     rateLimits: new RateLimitTracker(),
+    scanMemo: new ScanMemo(),
     startedAt: Date.now(),
     version: 'test',
     recorder: { events, history, logger, maxStoredResponseBytes: 1024, secrets: () => [config.apiKey] },

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import getRawBody from 'raw-body';
 import { errors } from './errors.js';
 import { applyModifier } from '../modifier/modifier.js';
+import type { ScanMemo } from '../modifier/scan-memo.js';
 import { spliceMessagesBody, type SplicedBody } from '../modifier/splice.js';
 import { stringifyJson } from '../lib/walk.js';
 
@@ -50,8 +51,8 @@ export type PreparedBody = SplicedBody;
  * Anything it is unsure of, invalid JSON included, takes the parsed road, so errors read
  * the same as ever.
  */
-export function prepareMessagesBody(raw: Buffer, modifierText: string): PreparedBody {
-  return spliceMessagesBody(raw, modifierText) ?? prepareByParsing(raw, modifierText);
+export function prepareMessagesBody(raw: Buffer, modifierText: string, memo?: ScanMemo): PreparedBody {
+  return spliceMessagesBody(raw, modifierText, memo) ?? prepareByParsing(raw, modifierText);
 }
 
 /** The parsed road: decode as UTF-8, JSON.parse, applyModifier, JSON.stringify, encode. The

@@ -6,6 +6,7 @@ import type { History } from '../history/index.js';
 import type { Logger } from '../lib/log.js';
 import type { UpstreamClient } from './upstream.js';
 import type { RateLimitTracker } from './rate-limits.js';
+import type { ScanMemo } from '../modifier/scan-memo.js';
 import { replayConfig } from './replay-link.js';
 
 /** What every route needs, handed to them once by the app. */
@@ -20,6 +21,8 @@ export interface ProxyRuntime {
   /** Exchanges not yet finished; shutdown waits for them. */
   inflight: Set<Exchange>;
   rateLimits: RateLimitTracker;
+  /** The last request bodies scanned, so a continuation's repeated bytes are compared, not scanned again. */
+  scanMemo: ScanMemo;
   startedAt: number;
   version: string;
 }

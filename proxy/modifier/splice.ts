@@ -15,6 +15,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { applyByteEdits, type ByteEdit } from '../lib/byte-edits.js';
+import type { ScanMemo } from './scan-memo.js';
 import { scanMessagesBody, type ContentScan, type CacheControlScan } from './scan-messages.js';
 
 /** What the Messages route needs from a request body. */
@@ -79,9 +80,10 @@ function byteEdits(edits: Edit[]): ByteEdit[] {
     .map((e) => ({ start: e.start, end: e.end, insert: Buffer.concat(e.insert.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))) }));
 }
 
-export function spliceMessagesBody(raw: Buffer, text: string): SplicedBody | null {
+/** `memo`, if given, scans a continuation of a body it scanned before by its new bytes (scan-memo.ts). */
+export function spliceMessagesBody(raw: Buffer, text: string, memo?: ScanMemo): SplicedBody | null {
   if (!isUtf8(raw)) return null;
-  const scan = scanMessagesBody(raw);
+  const scan = memo ? memo.scan(raw) : scanMessagesBody(raw);
   if (!scan) return null;
   const unchanged: SplicedBody = { model: scan.model, stream: scan.stream, modified: false, forwarded: raw, edits: null };
   const content = scan.lastUserContent;

@@ -14,7 +14,7 @@ import type { ProxyRuntime } from '../runtime.js';
 export async function handleMessages(x: RouteScope): Promise<ExchangeEnd> {
   const { ctx, ex, config } = x;
   const raw = await readBody(ctx.req, config.bodyLimitBytes);
-  const prepared = prepareMessagesBody(raw, effectiveModifierText(config));
+  const prepared = prepareMessagesBody(raw, effectiveModifierText(config), x.rt.scanMemo);
   const forwarded = prepared.forwarded;
   // The history gets the bytes, not decoded copies: decoding a big body costs more than
   // parsing it, and two JS strings held for a whole stream are four times its size. A
