@@ -7,6 +7,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sseEvents } from './anthropic-fixtures.js';
 import { abortMidStream, expectDeliveredAsItArrives, lastRow, startHarness, type Harness } from './harness.js';
 import { rawRequest } from './raw-http.js';
+import { loadFixture } from '../proxy/history/fixtures.js';
+import { prepareByParsing } from '../proxy/http/body.js';
 
 const KEY = 'sk-ant-api03-configured-key-DO-NOT-LEAK-9f3a';
 const APPEND = ' (answer like a pirate)';
@@ -39,6 +41,18 @@ describe('proxy with a configured key and the modifier on', () => {
     expect(got.headers['user-agent']).toMatch(/^Anthropic\/JS/);
     expect(Object.keys(got.headers).some((k) => k.startsWith('x-stainless-'))).toBe(true);
     expect(Number(got.headers['content-length'])).toBe(Buffer.byteLength(got.body));
+  });
+
+  it("forwards Claude Code's turns, each continuing the last, as exactly the parsed road's bytes", async () => {
+    // Twice over: the second pass finds every body in the scan memo, and every splice goes out in pieces.
+    const turns = loadFixture('claude-code-2.1.197-session.jsonl');
+    for (const turn of [...turns, ...turns]) {
+      const res = await rawRequest(`${h.baseUrl}/v1/messages?beta=true`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'k' }, body: turn.body });
+      expect(res.status).toBe(200);
+      const got = h.fake.last();
+      expect(got.body).toBe(prepareByParsing(Buffer.from(turn.body), APPEND).forwarded.toString());
+      expect(Number(got.headers['content-length'])).toBe(Buffer.byteLength(got.body));
+    }
   });
 
   it('adds a trailing block to array content and leaves existing blocks byte-identical', async () => {

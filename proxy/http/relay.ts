@@ -10,14 +10,14 @@ import { asProxyError, errors, toAnthropicErrorBody, type ProxyError } from './e
 import type { ExchangeEnd } from './exchange.js';
 import type { RouteScope } from './exchange-route.js';
 import { clientResponseHeaders, isEventStream } from './headers.js';
-import { mapUpstreamError, openUpstream, upstreamUrl, type UpstreamResponse } from './upstream.js';
+import { mapUpstreamError, openUpstream, upstreamUrl, type UpstreamRequest, type UpstreamResponse } from './upstream.js';
 
 export interface ForwardSpec {
   method: string;
   /** Path and query, as the client sent them. */
   path: string;
   headers: Record<string, string | string[]>;
-  body?: Buffer | Readable;
+  body?: UpstreamRequest['body'];
 }
 
 /** Opens upstream with the exchange's config; rejects with a ProxyError (the route answers it). */

@@ -37,8 +37,10 @@ export interface UpstreamRequest {
   url: string;
   method: string;
   headers: Record<string, string | string[]>;
-  /** A buffered body, or a stream piped through as it arrives (passthrough routes). */
-  body?: Buffer | Readable;
+  /** A buffered body, the pieces of one (a splice: views of the sent body and its inserts,
+   * written in turn instead of joined into a copy), or a stream piped through as it arrives
+   * (passthrough routes). */
+  body?: Buffer | Uint8Array[] | Readable;
   connectTimeoutMs: number;
   idleTimeoutMs: number;
   client: UpstreamClient;
@@ -85,7 +87,10 @@ export function openUpstream(req: UpstreamRequest, signal: AbortSignal): Promise
     ...(Buffer.isBuffer(body) ? { body } : {}),
     timeout: { connect: req.connectTimeoutMs, secureConnect: req.connectTimeoutMs, socket: req.idleTimeoutMs },
   });
-  if (body !== undefined && !Buffer.isBuffer(body)) body.pipe(stream);
+  if (Array.isArray(body)) {
+    for (const chunk of body) stream.write(chunk);
+    stream.end();
+  } else if (body !== undefined && !Buffer.isBuffer(body)) body.pipe(stream);
   else if (body === undefined && req.method !== 'GET' && req.method !== 'HEAD') stream.end();
   // Apart from the request: a stream's closures live as long as it does, and must not keep its body.
   return settleOnResponse(stream, signal);

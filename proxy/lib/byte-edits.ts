@@ -33,10 +33,23 @@ export function editsFit(baseLength: number, edits: readonly ByteEdit[]): boolea
 }
 
 /** The length of the edited body. */
-function editedLength(baseLength: number, edits: readonly ByteEdit[]): number {
+export function editedLength(baseLength: number, edits: readonly ByteEdit[]): number {
   let n = baseLength;
   for (const e of edits) n += e.insert.length - (e.end - e.start);
   return n;
+}
+
+/** The edited body as views of the base and the inserts, in order: the same bytes as
+ * applyByteEdits without copying them, for a body that is only written out. */
+export function editedChunks(base: Uint8Array, edits: readonly ByteEdit[]): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let from = 0;
+  for (const e of edits) {
+    out.push(base.subarray(from, e.start), e.insert);
+    from = e.end;
+  }
+  out.push(base.subarray(from));
+  return out.filter((c) => c.length > 0);
 }
 
 /** The edited body's bytes; `edits` in order (editsFit). */

@@ -23,7 +23,8 @@ export interface SplicedBody {
   model: string | null;
   stream: boolean;
   modified: boolean;
-  /** The bytes to forward: `raw` itself when the modifier changed nothing. */
+  /** The bytes to forward: `raw` itself when the modifier changed nothing. A splice's are
+   * only joined when read: the proxy writes `edits` out as views of `raw` (editedChunks). */
   forwarded: Buffer;
   /** The splice that made `forwarded` from `raw`; null when nothing was spliced (unchanged, or re-serialized). */
   edits: readonly ByteEdit[] | null;
@@ -98,5 +99,13 @@ export function spliceMessagesBody(raw: Buffer, text: string, memo?: ScanMemo): 
   const edits = contentEdits(raw, content, moved, escaped);
   if (moved) edits.push({ start: moved.cutStart, end: moved.cutEnd, insert: [] });
   const splice = byteEdits(edits);
-  return { ...unchanged, modified: true, forwarded: applyByteEdits(raw, splice), edits: splice };
+  let joined: Buffer | undefined;
+  return {
+    ...unchanged,
+    modified: true,
+    get forwarded() {
+      return (joined ??= applyByteEdits(raw, splice));
+    },
+    edits: splice,
+  };
 }

@@ -3,6 +3,7 @@
  * relay. Bodies the modifier leaves alone are forwarded as the exact bytes received.
  */
 import type Router from '@koa/router';
+import { editedChunks, editedLength } from '../../lib/byte-edits.js';
 import { prepareMessagesBody, readBody } from '../body.js';
 import { effectiveModifierText } from '../../config.js';
 import { exchangeRoute, type RouteScope } from '../exchange-route.js';
@@ -15,7 +16,7 @@ export async function handleMessages(x: RouteScope): Promise<ExchangeEnd> {
   const { ctx, ex, config } = x;
   const raw = await readBody(ctx.req, config.bodyLimitBytes);
   const prepared = prepareMessagesBody(raw, effectiveModifierText(config), x.rt.scanMemo);
-  const forwarded = prepared.forwarded;
+  const edits = prepared.edits;
   // The history gets the bytes, not decoded copies: decoding a big body costs more than
   // parsing it, and two JS strings held for a whole stream are four times its size. A
   // spliced body goes as its splice: the record holds the sent body once, not twice.
@@ -23,11 +24,14 @@ export async function handleMessages(x: RouteScope): Promise<ExchangeEnd> {
     model: prepared.model,
     stream: prepared.stream,
     originalBody: raw,
-    forwardedBody: prepared.edits ? { edits: prepared.edits } : forwarded,
+    forwardedBody: edits ? { edits } : prepared.forwarded,
     modified: prepared.modified,
   });
-  const headers = upstreamRequestHeaders(ctx.req.headers, { apiKey: config.apiKey, contentLength: forwarded.length });
-  const up = await forward(x, { method: 'POST', path: ctx.url, headers, body: forwarded });
+  // A splice goes out as views of the sent body and its inserts: a joined copy would cost a
+  // page-faulting allocation the body's size, held for the whole exchange.
+  const contentLength = edits ? editedLength(raw.length, edits) : prepared.forwarded.length;
+  const headers = upstreamRequestHeaders(ctx.req.headers, { apiKey: config.apiKey, contentLength });
+  const up = await forward(x, { method: 'POST', path: ctx.url, headers, body: edits ? editedChunks(raw, edits) : prepared.forwarded });
   return relayBytes(x, up);
 }
 
