@@ -29,7 +29,9 @@ class Conversation {
     const split = Math.floor(r() * (others.length + 1));
     this.head = others.slice(0, split).map(([k, v]) => member(r, k, v));
     this.tail = others.slice(split).map(([k, v]) => member(r, k, v));
-    this.tail.splice(Math.floor(r() * (this.tail.length + 1)), 0, member(r, pick(r, ['tools', 'system', 'x']), big(r, 8 + Math.floor(r() * 24))));
+    // Before the messages (as SDK callers write bodies) or after them (as Claude Code does).
+    const side = r() < 0.5 ? this.head : this.tail;
+    side.splice(Math.floor(r() * (side.length + 1)), 0, member(r, pick(r, ['tools', 'system', 'x']), big(r, 8 + Math.floor(r() * 24))));
     if (r() < 0.05) this.tail.push(member(r, 'messages', []));
     this.grow(2 + Math.floor(r() * 4));
   }
@@ -133,8 +135,9 @@ describe('ScanMemo', () => {
     c.grow(2);
     c.messages.push('{"role":"user","content":"ok"}');
     const next = c.body();
-    const at = (needle: string): number => next.lastIndexOf(needle);
-    for (const where of [at('"ok"') + 1, Math.floor(next.length / 3), at('max_tokens') - 3]) {
+    // In the new message, in the first (kept) message, and in the last member (after the array).
+    for (const where of [next.lastIndexOf('"ok"') + 1, next.indexOf('[') + 2, next.length - 2]) {
+      expect(where).toBeGreaterThan(0);
       const broken = Buffer.from(next);
       broken[where] = 0x01;
       expect(scanMessagesBody(broken)).toBeNull();

@@ -5,9 +5,10 @@
  *
  * The memo keeps the last bodies it scanned, with where their messages and top-level
  * members lie. A body that repeats one of them byte for byte up to its last few messages
- * (a continuation) is scanned with the repeated parts cut out: its messages up to there and,
- * when what follows the messages array is the same too, the large members there (tools,
- * system). Equal bytes are proven by comparison (memcmp), and the cut parts are whole array
+ * (a continuation) is scanned with the repeated parts cut out: its messages up to there, the
+ * large members before the messages array (tools and system, as the SDKs' callers tend to
+ * write them) and, when what follows the array is the same too, the large members there (as
+ * Claude Code writes them). Equal bytes are proven by comparison (memcmp), and the cut parts are whole array
  * elements and whole object members with one comma each, so the rest is valid JSON exactly
  * when the body is, and scans to the same answer with its positions shifted.
  *
@@ -40,11 +41,13 @@ interface Remembered {
   lastUser: number;
   /** The messages array's `]`. */
   close: number;
-  /** Members after the messages, each with the comma after it, worth cutting. */
-  members: Array<[number, number]>;
+  /** Members before the messages array, and after it, each with the comma after it, worth cutting. */
+  before: Array<[number, number]>;
+  after: Array<[number, number]>;
 }
 
-/** Spans of `raw` to leave out, in order, and where its messages array must close if any span lies past it. */
+/** Spans of `raw` to leave out, in order (`p.before`'s, the kept messages', then any after
+ * the array), and where its messages array must close if any span lies past it. */
 interface Plan {
   cuts: Array<[number, number]>;
   kept: number;
@@ -78,11 +81,12 @@ function plan(p: Remembered, raw: Buffer): Plan | null {
   // The kept messages go with the comma after them, or alone before the array's end.
   const cutEnd = raw[next] === COMMA ? next + 1 : raw[next] === CLOSE_ARRAY ? keptEnd : -1;
   if (cutEnd < 0) return null;
-  const cuts: Array<[number, number]> = [[p.head, cutEnd]];
+  // What precedes the array is the remembered body's, byte for byte: its members lie where they did.
+  const cuts: Array<[number, number]> = [...p.before, [p.head, cutEnd]];
   const close = raw.length - (p.size - p.close);
-  if (p.members.length === 0 || close < cutEnd || raw.compare(p.bytes, p.close, p.size, close, raw.length) !== 0) return { cuts, kept, close: null };
+  if (p.after.length === 0 || close < cutEnd || raw.compare(p.bytes, p.close, p.size, close, raw.length) !== 0) return { cuts, kept, close: null };
   const shift = close - p.close;
-  for (const [a, b] of p.members) cuts.push([a + shift, b + shift]);
+  for (const [a, b] of p.after) cuts.push([a + shift, b + shift]);
   return { cuts, kept, close };
 }
 
@@ -101,14 +105,15 @@ function unmapper(cuts: ReadonlyArray<[number, number]>): (at: number) => number
   };
 }
 
-/** The members after `close`, each up to the next member's key, that are large and unreported; the last member has no comma after it and stays. */
-function cuttableMembers(members: BodySpans['members'], close: number, at: (i: number) => number): Array<[number, number]> {
+/** The members that are large and unreported, each up to the next member's key, where `where`
+ * holds for their start: the last member has no comma after it and stays. */
+function cuttableMembers(members: BodySpans['members'], where: (start: number) => boolean, at: (i: number) => number = (i) => i): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   for (let i = 0; i + 1 < members.length; i++) {
     const m = members[i]!;
     const start = at(m.start);
     const next = at(members[i + 1]!.start);
-    if (start > close && !REPORTED.has(m.name) && next - start >= MIN_MEMBER_BYTES) out.push([start, next]);
+    if (where(start) && !REPORTED.has(m.name) && next - start >= MIN_MEMBER_BYTES) out.push([start, next]);
   }
   return out;
 }
@@ -138,7 +143,10 @@ export class ScanMemo {
     const spans = emptySpans();
     const scan = scanMessagesBody(raw, spans);
     if (scan && remembers(scan, spans)) {
-      this.#remember({ bytes: raw, size: raw.length, head: spans.messagesStart + 1, ends: spans.ends, lastUser: spans.lastUser, close: spans.messagesEnd - 1, members: cuttableMembers(spans.members, spans.messagesEnd - 1, (x) => x) });
+      const [head, close] = [spans.messagesStart + 1, spans.messagesEnd - 1];
+      const before = cuttableMembers(spans.members, (start) => start < head);
+      const after = cuttableMembers(spans.members, (start) => start > close);
+      this.#remember({ bytes: raw, size: raw.length, head, ends: spans.ends, lastUser: spans.lastUser, close, before, after });
     }
     return scan;
   }
@@ -164,8 +172,8 @@ export class ScanMemo {
     this.#bodies.splice(this.#bodies.indexOf(p), 1);
     this.#bytes -= p.size;
     const ends = p.ends.slice(0, found.kept).concat(spans.ends.map(back));
-    const members = found.close === null ? cuttableMembers(spans.members, close, back) : found.cuts.slice(1);
-    this.#remember({ bytes: raw, size: raw.length, head: p.head, ends, lastUser: found.kept + spans.lastUser, close, members });
+    const after = found.close === null ? cuttableMembers(spans.members, (start) => start > close, back) : found.cuts.slice(p.before.length + 1);
+    this.#remember({ bytes: raw, size: raw.length, head: p.head, ends, lastUser: found.kept + spans.lastUser, close, before: p.before, after });
     return { ...scan, lastUserContent: unmapContent(scan.lastUserContent, back) };
   }
 
