@@ -1,19 +1,21 @@
 /**
  * Claude Code re-sends its whole conversation every turn, so the modifier's validating scan
- * (scan-messages.ts) would read megabytes it read a moment ago: 9 ms of the main thread for
- * a 500-turn session's 3.4 MB body, blocking every other exchange meanwhile.
+ * (scan-messages.ts) would read megabytes it read a moment ago: 6 to 9 ms of the main thread
+ * for a 500-turn session's 3.4 MB body, blocking every other exchange meanwhile.
  *
  * The memo keeps the last bodies it scanned, with where their messages and top-level
  * members lie. A body that repeats one of them byte for byte up to its last few messages
  * (a continuation) is scanned with the repeated parts cut out: its messages up to there, the
  * large members before the messages array (tools and system, as the SDKs' callers tend to
  * write them) and, when what follows the array is the same too, the large members there (as
- * Claude Code writes them). Equal bytes are proven by comparison (memcmp), and the cut parts are whole array
- * elements and whole object members with one comma each, so the rest is valid JSON exactly
- * when the body is, and scans to the same answer with its positions shifted.
+ * Claude Code writes them). Equal bytes are proven by comparison (memcmp), and the cut parts
+ * are whole array elements and whole object members with one comma each, so the rest is
+ * valid JSON exactly when the body is, and scans to the same answer with its positions
+ * shifted.
  *
- * It holds request buffers past their exchange, up to MAX_BYTES: a buffer must stay as it
- * was (it is never transferred to another thread), and a detached one is just forgotten.
+ * It holds request buffers past their exchange, up to MAX_BYTES, so nothing may reuse or
+ * overwrite a request's buffer; one transferred to another thread is skipped until it
+ * ages out.
  */
 import { CLOSE_ARRAY, COMMA } from '../lib/json-scan.js';
 import { emptySpans, scanMessagesBody, type BodySpans, type ContentScan, type MessagesScan } from './scan-messages.js';
@@ -25,7 +27,7 @@ const MIN_MEMBER_BYTES = 4 * 1024;
 const MAX_BYTES = 16 * 1024 * 1024;
 const MAX_BODIES = 32;
 /** How many of a remembered body's last messages its continuation may leave out or change:
- * Claude Code moves its cache breakpoint off the last one, and a tool's turn goes before it. */
+ * Claude Code moves its cache breakpoint off the last one; a client may drop a prefill. */
 const CHANGED_LAST = 2;
 /** Members whose value the scan reports or depends on: never cut. */
 const REPORTED = new Set(['model', 'stream', 'messages', 'cache_control']);
