@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: Addendum (modifier and history on) side by side with a bare node:http
- * forwarder, in one run, against the same fake upstream, on two workloads: Claude-Code-sized
- * all-unique bodies, and concurrent sessions whose every turn re-sends its parent plus a new
+ * forwarder, in one run, against the same fake upstream, on two workloads: five Claude-Code-sized
+ * bodies that share nothing with each other, sent in turn (so each is a resend of the one five
+ * requests before), and concurrent sessions whose every turn re-sends its parent plus a new
  * tool call and result. Every server is its own child process; this process only generates
  * load and measures. Measurements alternate between the two forwarders round by round;
  * latencies and throughput are medians of rounds, stream figures pooled over rounds.

@@ -55,7 +55,7 @@ const HEADERS = clientHeaders();
 export function claudeWorkload(): Workload {
   const plain = bodyMix(false);
   const kb = plain.map((b) => Math.round(b.length / 1024)).join('/');
-  return { name: 'claude', describe: `Claude-Code-sized all-unique bodies (${kb} KB)`, plain: { bodies: plain }, stream: { bodies: bodyMix(true) } };
+  return { name: 'claude', describe: `five Claude-Code-sized bodies that share nothing, each re-sent every fifth request (${kb} KB)`, plain: { bodies: plain }, stream: { bodies: bodyMix(true) } };
 }
 
 /** S sessions, each turn its parent plus a tool call and result; turns cycle once sent. */
