@@ -10,7 +10,8 @@
  * outside `messages`, gives null and the caller splits the whole body.
  */
 import type { Segment, SplitBody } from './body-split.js';
-import { skipSpace, valueEnd } from './json-spans.js';
+import { skipSpace } from '../lib/json-scan.js';
+import { valueEnd } from './json-spans.js';
 
 export interface PreviousBody {
   bytes: Buffer;

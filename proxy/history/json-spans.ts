@@ -5,7 +5,7 @@
  * counter, no recursion), so nesting depth costs nothing. Structure is checked only as far
  * as spans need; a body it cannot follow gives null and is then stored whole.
  */
-import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, OPEN_ARRAY, OPEN_OBJECT, QUOTE } from '../lib/json-scan.js';
+import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, isJsonSpace, OPEN_ARRAY, OPEN_OBJECT, QUOTE, skipSpace } from '../lib/json-scan.js';
 
 export interface Span {
   start: number;
@@ -17,16 +17,6 @@ export interface MemberSpan extends Span {
   key: string;
   /** For the `messages` member when it is an array: each element's span. */
   elements?: Span[];
-}
-
-
-function isSpace(b: number): boolean {
-  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
-}
-
-export function skipSpace(buf: Buffer, i: number): number {
-  while (i < buf.length && isSpace(buf[i]!)) i++;
-  return i;
 }
 
 /**
@@ -72,7 +62,7 @@ export function valueEnd(buf: Buffer, i: number): number {
   let j = i;
   while (j < buf.length) {
     const b = buf[j]!;
-    if (b === COMMA || b === CLOSE_OBJECT || b === CLOSE_ARRAY || isSpace(b)) break;
+    if (b === COMMA || b === CLOSE_OBJECT || b === CLOSE_ARRAY || isJsonSpace(b)) break;
     j++;
   }
   return j > i ? j : -1;

@@ -33,6 +33,17 @@ for (const c of '"\\/bfnrt') SIMPLE_ESCAPE[c.charCodeAt(0)] = 1;
 const HEX = new Uint8Array(256);
 for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
 
+/** JSON's whitespace, as a byte or a character code. */
+export function isJsonSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** Past the whitespace at `i` in raw bytes, for callers that do not scan the whole body. */
+export function skipSpace(buf: Uint8Array, i: number): number {
+  while (i < buf.length && isJsonSpace(buf[i]!)) i++;
+  return i;
+}
+
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
@@ -59,8 +70,7 @@ export class JsonScanner {
     const t = this.text;
     const n = t.length;
     while (i < n) {
-      const c = t.charCodeAt(i);
-      if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+      if (!isJsonSpace(t.charCodeAt(i))) break;
       i++;
     }
     return i;

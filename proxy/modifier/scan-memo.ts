@@ -17,7 +17,7 @@
  * overwrite a request's buffer; one transferred to another thread is skipped until it
  * ages out.
  */
-import { CLOSE_ARRAY, COMMA } from '../lib/json-scan.js';
+import { CLOSE_ARRAY, COMMA, skipSpace } from '../lib/json-scan.js';
 import { emptySpans, scanMessagesBody, type BodySpans, type ContentScan, type MessagesScan } from './scan-messages.js';
 
 /** Below this, a scan costs less than looking for a body to compare with. */
@@ -56,13 +56,6 @@ interface Plan {
   close: number | null;
 }
 
-const WHITESPACE = new Set([0x20, 0x0a, 0x0d, 0x09]);
-
-function skipWhitespace(b: Buffer, i: number): number {
-  while (i < b.length && WHITESPACE.has(b[i]!)) i++;
-  return i;
-}
-
 /** How `raw` continues `p`, or null when it does not. */
 function plan(p: Remembered, raw: Buffer): Plan | null {
   const n = p.ends.length;
@@ -79,7 +72,7 @@ function plan(p: Remembered, raw: Buffer): Plan | null {
   }
   if (kept === 0) return null;
   const keptEnd = p.ends[kept - 1]!;
-  const next = skipWhitespace(raw, keptEnd);
+  const next = skipSpace(raw, keptEnd);
   // The kept messages go with the comma after them, or alone before the array's end.
   const cutEnd = raw[next] === COMMA ? next + 1 : raw[next] === CLOSE_ARRAY ? keptEnd : -1;
   if (cutEnd < 0) return null;
