@@ -54,16 +54,5 @@ export function editedChunks(base: Uint8Array, edits: readonly ByteEdit[]): Uint
 
 /** The edited body's bytes; `edits` in order (editsFit). */
 export function applyByteEdits(base: Uint8Array, edits: readonly ByteEdit[]): Buffer {
-  const out = Buffer.allocUnsafe(editedLength(base.length, edits));
-  let from = 0;
-  let to = 0;
-  for (const e of edits) {
-    out.set(base.subarray(from, e.start), to);
-    to += e.start - from;
-    out.set(e.insert, to);
-    to += e.insert.length;
-    from = e.end;
-  }
-  out.set(base.subarray(from), to);
-  return out;
+  return Buffer.concat(editedChunks(base, edits), editedLength(base.length, edits));
 }

@@ -17,6 +17,7 @@
  * overwrite a request's buffer; one transferred to another thread is skipped until it
  * ages out.
  */
+import { applyByteEdits } from '../lib/byte-edits.js';
 import { CLOSE_ARRAY, COMMA, skipSpace } from '../lib/json-scan.js';
 import { emptySpans, scanMessagesBody, type BodySpans, type ContentScan, type MessagesScan } from './scan-messages.js';
 
@@ -29,6 +30,7 @@ const MAX_BODIES = 32;
 /** How many of a remembered body's last messages its continuation may leave out or change:
  * Claude Code moves its cache breakpoint off the last one; a client may drop a prefill. */
 const CHANGED_LAST = 2;
+const NOTHING = new Uint8Array(0);
 /** Members whose value the scan reports or depends on: never cut. */
 const REPORTED = new Set(['model', 'stream', 'messages', 'cache_control']);
 
@@ -148,15 +150,8 @@ export class ScanMemo {
 
   /** The scan of `raw` with the parts it repeats of `p` cut out, or null to scan it whole. */
   #scanContinuation(raw: Buffer, p: Remembered, found: Plan): MessagesScan | null {
-    const pieces: Buffer[] = [];
-    let at = 0;
-    for (const [a, b] of found.cuts) {
-      pieces.push(raw.subarray(at, a));
-      at = b;
-    }
-    pieces.push(raw.subarray(at));
     const spans = emptySpans();
-    const scan = scanMessagesBody(Buffer.concat(pieces), spans);
+    const scan = scanMessagesBody(applyByteEdits(raw, found.cuts.map(([start, end]) => ({ start, end, insert: NOTHING }))), spans);
     // With no user message after the kept ones, the last is among them: the whole scan finds it.
     if (!scan || !scan.lastUserContent || !remembers(scan, spans)) return null;
     const back = unmapper(found.cuts);
