@@ -6,9 +6,11 @@ import Anthropic from '@anthropic-ai/sdk';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defaultConfig } from '../proxy/config.js';
 import type { ProxyStatus } from '../proxy/contract/types.js';
+import type { QueuedRecord } from '../proxy/history/index.js';
 import { ROW_COLUMNS } from '../proxy/history/rows.js';
 import { loadFixture } from '../proxy/history/fixtures.js';
 import { historyFile, MIGRATIONS, openWriteDatabase } from '../proxy/history/schema.js';
@@ -88,6 +90,38 @@ describe('history written by the proxy', () => {
     }
   });
 
+
+  it('hands the writer its bodies in shared memory, so posting a record copies none of them', async () => {
+    h = await startHarness({ modifierText: ' ok?' });
+    const added: QueuedRecord[] = [];
+    const add = h.proxy.history.add.bind(h.proxy.history);
+    vi.spyOn(h.proxy.history, 'add').mockImplementation((r) => {
+      added.push(r);
+      add(r);
+    });
+    const body = loadFixture('claude-code-2.1.197-session.jsonl').at(-1)!.body;
+    await (await fetch(`${h.baseUrl}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': CLIENT }, body })).arrayBuffer();
+    await sdk(h.baseUrl).messages.stream({ model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'two' }] }).finalMessage();
+    await h.proxy.history.flush();
+    expect(added).toHaveLength(2);
+    const { port1, port2 } = new MessageChannel();
+    try {
+      for (const r of added) {
+        const received = new Promise<{ data: Record<string, Uint8Array> }>((resolve) => port2.once('message', (data) => resolve({ data })));
+        port1.postMessage({ original: r.originalBody, response: r.responseBody });
+        const { data } = await received;
+        for (const [name, bytes] of Object.entries(data)) {
+          expect(bytes.buffer, name).toBeInstanceOf(SharedArrayBuffer);
+          expect(Buffer.from(bytes).equals(Buffer.from(r[name === 'original' ? 'originalBody' : 'responseBody'] as Uint8Array))).toBe(true);
+        }
+      }
+    } finally {
+      port1.close();
+    }
+    // And stored exactly as sent.
+    const row = (await h.proxy.history.get(added[0]!.id))!;
+    expect(row.originalBody).toBe(body);
+  });
   it('keeps at most the configured number of rows, newest kept', async () => {
     h = await startHarness({ retention: { maxRows: 3, maxAgeDays: 30 } });
     const c = sdk(h.baseUrl);

@@ -1,16 +1,20 @@
 import type { IncomingMessage } from 'node:http';
 import getRawBody from 'raw-body';
 import { errors } from './errors.js';
+import { joinShared } from '../lib/shared-bytes.js';
 import { applyModifier } from '../modifier/modifier.js';
 import type { ScanMemo } from '../modifier/scan-memo.js';
 import { spliceMessagesBody, type SplicedBody } from '../modifier/splice.js';
 import { stringifyJson } from '../lib/walk.js';
 
-/** Reads the whole request body, refusing more than `limit` bytes with a 413. */
+/**
+ * Reads the whole request body, refusing more than `limit` bytes with a 413. The body is
+ * returned in shared memory (see shared-bytes.ts); raw-body's own buffer is garbage at once.
+ */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   try {
     const length = req.headers['content-length'];
-    return await getRawBody(req, { limit, ...(length !== undefined ? { length } : {}) });
+    return joinShared([await getRawBody(req, { limit, ...(length !== undefined ? { length } : {}) })]);
   } catch (err) {
     const type = (err as { type?: string }).type;
     if (type === 'entity.too.large') throw errors.bodyTooLarge(limit);

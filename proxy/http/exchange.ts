@@ -13,6 +13,7 @@ import { newExchangeId } from './ids.js';
 import { stringifyJson } from '../lib/walk.js';
 import type { Logger } from '../lib/log.js';
 import { logValue } from '../lib/log-safe.js';
+import { joinShared } from '../lib/shared-bytes.js';
 import { redactHeaders, scrubSecrets, type HeaderBag } from '../lib/redact.js';
 import { createStreamAssembler, usageFromAnthropic } from './sse-assembler.js';
 import type { Dialect, ExchangeOutcome, Usage } from '../contract/types.js';
@@ -173,8 +174,9 @@ export class Exchange {
     r.durationMs = this.#elapsed();
     if (!this.#started) this.begin({ model: null, stream: false, originalBody: null, forwardedBody: null, modified: false });
 
-    // Kept as bytes for the history (stored as the same text); decoded here only to read a JSON answer.
-    const bytes = this.#chunks.length ? Buffer.concat(this.#chunks) : null;
+    // Kept as bytes for the history (stored as the same text), in shared memory for its
+    // writer (shared-bytes.ts); decoded here only to read a JSON answer.
+    const bytes = this.#chunks.length ? joinShared(this.#chunks) : null;
     this.#chunks = [];
     r.responseBody = bytes;
     this.#summarize(bytes);
