@@ -73,4 +73,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 CMD ["nod
 # Node is PID 1 and installs its own SIGTERM/SIGINT handlers (a PID 1 without handlers
 # would ignore SIGTERM): in-flight requests finish, the history is closed, exit code 0.
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/proxy/cli/main.js"]
+CMD ["node", "--max-semi-space-size=2", "dist/proxy/cli/main.js"]

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../fake-upstream.js';
 import { BASE_IMAGE, HOST_LOOPBACK_FROM_CONTAINER, ROOT, run, whyNoEngine } from './engine.js';
+import { SERVER_NODE_FLAGS } from '../../proxy/cli/node-flags.js';
 
 const IMAGE = 'localhost/addendum:test';
 const NAME = `addendum-test-${process.pid}`;
@@ -225,7 +226,7 @@ describe.skipIf(skipReason !== null)(`container image${skipReason ? ` (skipped: 
     const status = (await engine('exec', NAME, 'cat', '/proc/1/status')).stdout;
     expect(status).toMatch(/^Uid:\s+1000\s+1000\s+1000\s+1000$/m);
     const cmdline = (await engine('exec', NAME, 'cat', '/proc/1/cmdline')).stdout.split('\0').join(' ');
-    expect(cmdline).toContain('node dist/proxy/cli/main.js');
+    expect(cmdline).toContain(`node ${SERVER_NODE_FLAGS.join(' ')} dist/proxy/cli/main.js`);
     expect((await engine('exec', NAME, 'id', '-u')).stdout).toBe('1000');
     // Nothing of the build's secrets or the user's key in the image's configuration.
     const env = (await engine('image', 'inspect', '--format', '{{json .Config.Env}}', IMAGE)).stdout;
