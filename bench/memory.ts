@@ -2,10 +2,10 @@
  * Where Addendum's memory goes, and what a smaller V8 young generation would buy at what
  * price. Prints numbers; asserts nothing.
  *
- * - breakdown: a fresh Addendum (modifier and history on) and the bare forwarder, idle and at
- *   the peak of 200 concurrent Claude-Code-sized streams: RSS (anonymous and file-backed) and
- *   the main thread's heap and array buffers, after a full collection (--expose-gc), so what
- *   is shown is live memory. The writer thread, SQLite and malloc are the anonymous rest.
+ * - breakdown: a fresh Addendum (modifier and history on, with the server's node flags) and
+ *   the bare forwarder, idle and at the peak of 200 concurrent Claude-Code-sized streams: RSS
+ *   (anonymous and file-backed) and the main thread's heap and array buffers, after a full
+ *   collection (--expose-gc), so what is shown is live memory. The writer thread, SQLite and malloc are the anonymous rest.
  * - semi-space: Addendum under each --max-semi-space-size, interleaved round by round: peak
  *   RSS with 200 streams, and sustained throughput and CPU per request at c=16.
  *
@@ -15,6 +15,7 @@ import { memoryOf, startChild, type ChildServer } from './child.js';
 import { runLoad, runStreams } from './load.js';
 import { median, table } from './report.js';
 import * as sc from './scenarios.js';
+import { SERVER_NODE_FLAGS } from '../proxy/cli/node-flags.js';
 
 const rounds = Number(process.argv[2] ?? 3);
 const SEMI_SPACES = [null, 4, 2, 1] as const;
@@ -27,7 +28,7 @@ const start = (module: 'addendum' | 'bare-forwarder', execArgv: string[] = []): 
 
 /** Idle and at the 200-stream peak: RSS parts and the main thread's live heap. */
 async function breakdown(module: 'addendum' | 'bare-forwarder'): Promise<string[][]> {
-  const srv = await start(module, ['--expose-gc']);
+  const srv = await start(module, [...(module === 'addendum' ? SERVER_NODE_FLAGS : []), '--expose-gc']);
   try {
     await runLoad({ ...sc.target(srv, w, false), concurrency: 2, requests: 20 });
     await srv.flush();
@@ -67,7 +68,7 @@ try {
   for (let r = 0; r < rounds; r++) {
     for (const semi of SEMI_SPACES) {
       const flags = semi === null ? [] : [`--max-semi-space-size=${semi}`];
-      const name = semi === null ? 'default' : `${semi} MB`;
+      const name = `${semi === null ? "V8's default" : `${semi} MB`}${flags.join(' ') === SERVER_NODE_FLAGS.join(' ') ? ' (the server)' : ''}`;
       const m = await sc.manyStreams(() => start('addendum', flags), w, P);
       const srv = await start('addendum', flags);
       try {

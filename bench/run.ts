@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { sampleRss, startChild, type ChildServer } from './child.js';
 import { GOALS, HEAD, memoryRows, row, table, workloadRows, type Side } from './report.js';
 import * as sc from './scenarios.js';
+import { SERVER_NODE_FLAGS } from '../proxy/cli/node-flags.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -69,7 +70,8 @@ async function main(): Promise<void> {
   const execArgv = profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   if (profile) console.log(`CPU profiles of the Addendum children go to ${profileDir}`);
   const start = {
-    a: (): Promise<ChildServer> => startChild('addendum', 'addendum', [upstream.url], execArgv),
+    // As `npm run serve` starts it; the bare forwarder keeps node's defaults.
+    a: (): Promise<ChildServer> => startChild('addendum', 'addendum', [upstream.url], [...SERVER_NODE_FLAGS, ...execArgv]),
     b: (): Promise<ChildServer> => startChild('bare', 'bare-forwarder', [upstream.url]),
   };
   const claude = sc.claudeWorkload();
