@@ -13,7 +13,7 @@ import { newExchangeId } from './ids.js';
 import { stringifyJson } from '../lib/walk.js';
 import type { Logger } from '../lib/log.js';
 import { logValue } from '../lib/log-safe.js';
-import { joinShared } from '../lib/shared-bytes.js';
+import { ByteCollector } from '../lib/byte-collector.js';
 import { redactHeaders, scrubSecrets, type HeaderBag } from '../lib/redact.js';
 import { createStreamAssembler, usageFromAnthropic } from './sse-assembler.js';
 import type { Dialect, ExchangeOutcome, Usage } from '../contract/types.js';
@@ -56,8 +56,7 @@ export class Exchange {
   readonly #record: QueuedRecord;
   #started = false;
   #finished = false;
-  #chunks: Buffer[] = [];
-  #stored = 0;
+  readonly #response = new ByteCollector();
   #assembler: Assembler | null = null;
   #done!: () => void;
   /** Settles when the exchange is recorded: lets shutdown wait for in-flight work. */
@@ -153,11 +152,10 @@ export class Exchange {
   /** Called after the chunk was handed to the client. */
   chunk(chunk: Buffer): void {
     const cap = this.#deps.maxStoredResponseBytes;
-    if (this.#stored < cap) {
-      const room = cap - this.#stored;
+    if (this.#response.length < cap) {
+      const room = cap - this.#response.length;
       const kept = chunk.length <= room ? chunk : chunk.subarray(0, room);
-      this.#chunks.push(kept);
-      this.#stored += kept.length;
+      this.#response.push(kept);
       if (kept.length < chunk.length) this.#record.responseTruncated = true;
     } else {
       this.#record.responseTruncated = true;
@@ -174,10 +172,8 @@ export class Exchange {
     r.durationMs = this.#elapsed();
     if (!this.#started) this.begin({ model: null, stream: false, originalBody: null, forwardedBody: null, modified: false });
 
-    // Kept as bytes for the history (stored as the same text), in shared memory for its
-    // writer (shared-bytes.ts); decoded here only to read a JSON answer.
-    const bytes = this.#chunks.length ? joinShared(this.#chunks) : null;
-    this.#chunks = [];
+    // Kept as bytes for the history (stored as the same text); decoded here only to read a JSON answer.
+    const bytes = this.#response.take();
     r.responseBody = bytes;
     this.#summarize(bytes);
 
