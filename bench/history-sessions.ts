@@ -36,7 +36,7 @@ import { prepareMessagesBody } from '../proxy/http/body.js';
 import { BENCH_MODIFIER } from './addendum.js';
 import { rng, sourceFile } from './bodies.js';
 import { LegacyHistory } from './legacy-history.js';
-import { base, fixture, growingBody } from './session-bodies.js';
+import { base, fixture, growingBody, turnAnswer } from './session-bodies.js';
 
 const quick = process.argv.includes('--quick');
 /** Milliseconds `write` takes. */
@@ -95,7 +95,7 @@ function workload(sessions: number, turns: number): void {
   const legacy = new LegacyHistory(join(dir, 'legacy.sqlite'));
   const convs = Array.from({ length: sessions }, () => [...base.messages]);
   for (let t = 0; t < turns; t++) {
-    const batch = convs.map((m, s) => record(`w${s}-${t}`, 1_700_000_000_000 + t * 100 + s, `work-${s}`, growingBody(m, s, t), answerFor(undefined)));
+    const batch = convs.map((m, s) => record(`w${s}-${t}`, 1_700_000_000_000 + t * 100 + s, `work-${s}`, growingBody(m, s, t), turnAnswer(s, t)));
     writer.insertBatch(batch);
     legacy.insertBatch(batch);
   }
@@ -159,7 +159,7 @@ function longSessionAndScale(turns: number, bulkTurns: number): void {
   const bytesDb = openWriteDatabase(join(dir, 'bytes.sqlite'));
   const bytesWriter = new HistoryWriter(bytesDb, { maxRows: 1_000_000, maxAgeDays: 0 });
   const messages = [...base.messages];
-  const make = (t: number): QueuedRecord => record(`long-${t}`, 1_600_000_000_000 + t, 'long', growingBody(messages, 0, t), answerFor(undefined));
+  const make = (t: number): QueuedRecord => record(`long-${t}`, 1_600_000_000_000 + t, 'long', growingBody(messages, 0, t), turnAnswer(0, t));
   // The same turn with its forwarded body handed over as bytes, as before the splice was.
   const asBytes = (r: QueuedRecord): QueuedRecord => ({ ...r, forwardedBody: forwardedBytes(r) });
   const nearOf = (t: number): number | undefined => marks.find((m) => Math.abs(m - t) <= around(m));

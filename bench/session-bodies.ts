@@ -23,9 +23,17 @@ export function toolResult(s: number, t: number): { role: 'user'; content: unkno
   return { role: 'user', content: [{ type: 'tool_result', tool_use_id: `toolu_${s}_${t}`, content: sourceFile(rng(s * 100_003 + t), 120) }] };
 }
 
-/** Adds turn `t` of session `s` (its tool call and result) to `messages`, in place, before the last message. */
+/**
+ * Adds turn `t` of session `s` (its tool call and result) to `messages`, in place, at the
+ * end: as Claude Code re-sends, the turn before plus the answer and what it asked for.
+ */
 export function addTurn(messages: unknown[], s: number, t: number): void {
-  messages.splice(messages.length - 1, 0, toolCall(s, t), toolResult(s, t));
+  messages.push(toolCall(s, t), toolResult(s, t));
+}
+
+/** The Messages response of turn `t` of session `s`: the tool call that turn `t + 1` re-sends. */
+export function turnAnswer(s: number, t: number): string {
+  return JSON.stringify({ id: `msg_${s}_${t}`, type: 'message', ...toolCall(s, t + 1), stop_reason: 'tool_use' });
 }
 
 /** Turn `t` of session `s`, growing `messages` (the session's conversation so far) by that turn. */
