@@ -57,6 +57,22 @@ describe('editedSegments', () => {
     // An insertion at a part's edge is the glue's next to it: the part keeps its bytes.
     const got = editedSegments(body, segments, [edit(message.end, message.end, ' ')])!;
     expect(got.map((c) => segments[c.index]!.kind)).toEqual(['glue']);
+    // Also at its start: the glue before it, which ends there, takes the insertion.
+    const before = editedSegments(body, segments, [edit(message.start, message.start, ' ')])!;
+    expect(before.map((c) => [c.index, c.bytes.toString()])).toEqual([[segments.indexOf(message) - 1, '{"messages":[ ']]);
+  });
+
+  it('finds the segment of edits deep in a long conversation as a walk from the start would', () => {
+    const long = Buffer.from(JSON.stringify({ model: 'm', messages: Array.from({ length: 300 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `turn ${i}` })) }));
+    const cut = splitBody(long).segments;
+    const last = cut.filter((s) => s.kind === 'part').at(-1)!;
+    const at = long.lastIndexOf('turn 299') + 8;
+    const got = editedSegments(long, cut, [edit(last.start, last.start, ''), edit(at, at, '!'), edit(long.length - 1, long.length - 1, ' ')])!;
+    expect(got.map((c) => [c.index, c.bytes.toString()])).toEqual([
+      [cut.indexOf(last) - 1, ','],
+      [cut.indexOf(last), '{"role":"assistant","content":"turn 299!"}'],
+      [cut.length - 1, '] }'],
+    ]);
   });
 });
 

@@ -25,6 +25,22 @@ export interface EditedSegment {
 /** Whether edit `x` lies inside segment `s`: anywhere in glue, strictly inside a part. */
 const inside = (s: Segment, x: ByteEdit): boolean => (s.kind === 'glue' ? s.start <= x.start && x.end <= s.end : s.start < x.start && x.end < s.end);
 
+/**
+ * The first segment at or after `from` that ends at or after `pos` (segments are in order and
+ * touch): none before it can hold an edit starting at `pos`. A long conversation has
+ * thousands of segments and its edits lie in the last message, so they are bisected, not walked.
+ */
+function firstEndingFrom(segments: readonly Segment[], from: number, pos: number): number {
+  let lo = from;
+  let hi = segments.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (segments[mid]!.end < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The segments `edits` (in order, editsFit) change, with their new bytes; null when an edit does not lie inside one segment. */
 export function editedSegments(body: Buffer, segments: readonly Segment[], edits: readonly ByteEdit[]): EditedSegment[] | null {
   const out: EditedSegment[] = [];
@@ -32,6 +48,7 @@ export function editedSegments(body: Buffer, segments: readonly Segment[], edits
   let e = 0;
   while (e < edits.length) {
     const first = edits[e]!;
+    i = firstEndingFrom(segments, i, first.start);
     while (i < segments.length && !inside(segments[i]!, first)) {
       // Edits are in order: once a segment ends past the edit's start, no later one holds it.
       if (segments[i]!.end > first.start) return null;
