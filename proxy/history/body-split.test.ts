@@ -105,7 +105,7 @@ describe('manifest', () => {
   it('round-trips glue and part ids, large ids included, and never encodes to an empty blob', () => {
     const entries = [Buffer.from('{"a":'), 1, 300, 2 ** 40, Buffer.alloc(0), Buffer.from('}')];
     const decoded = decodeManifest(encodeManifest(entries));
-    expect(decoded.map((e) => (typeof e === 'number' ? e : Buffer.from(e).toString()))).toEqual(['{"a":', 1, 300, 2 ** 40, '', '}']);
+    expect(decoded.map((e) => (typeof e === 'number' ? e : Buffer.from(e as Uint8Array).toString()))).toEqual(['{"a":', 1, 300, 2 ** 40, '', '}']);
     expect(encodeManifest([]).length).toBeGreaterThan(0);
     expect(decodeManifest(encodeManifest([]))).toHaveLength(1);
   });

@@ -10,7 +10,8 @@
  */
 import { topLevelMembers } from './json-spans.js';
 
-export type PartKind = 'message' | 'tools' | 'system' | 'value' | 'whole';
+/** `edit`: bytes a modifier edit inserts into a part (edited-body.ts), never a segment of a body. */
+export type PartKind = 'message' | 'tools' | 'system' | 'value' | 'whole' | 'edit';
 
 export type Segment =
   | { kind: 'glue'; start: number; end: number }

@@ -4,7 +4,6 @@
  * byte of what is left. With the forwarded body handed over as bytes, and as the proxy
  * hands it over: the modifier's splice of the sent body (edited-body.ts).
  */
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rng, sourceFile } from '../../bench/bodies.js';
 import { spliceMessagesBody } from '../modifier/splice.js';
@@ -15,24 +14,15 @@ import { forwardedBytes } from './forwarded-body.js';
 import { DELTA_DEPTH_MAX, DELTA_FORWARDED, DELTA_ORIGINAL } from './manifest-chain.js';
 import { answerFor, fixtureRecord, loadFixture } from './fixtures.js';
 import type { QueuedRecord } from './protocol.js';
-import { HistoryReader } from './reader.js';
-import { openWriteDatabase, type Db } from './schema.js';
-import { tempDir } from './testing.js';
-import { HistoryWriter } from './writer.js';
+import type { HistoryReader } from './reader.js';
+import type { Db } from './schema.js';
+import { openTestHistory } from './testing.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
-function open(): { db: Db; writer: HistoryWriter; reader: HistoryReader } {
-  const t = tempDir();
-  const db = openWriteDatabase(join(t.dir, 'h.sqlite'));
-  cleanups.push(() => {
-    db.close();
-    t.cleanup();
-  });
-  return { db, writer: new HistoryWriter(db, { maxRows: 100_000, maxAgeDays: 0 }), reader: new HistoryReader(db) };
-}
+const open = (): ReturnType<typeof openTestHistory> => openTestHistory(cleanups);
 const count = (db: Db, sql: string): number => db.prepare(sql).pluck().get() as number;
 
 const fixture = loadFixture('claude-code-2.1.197-session.jsonl');
@@ -49,6 +39,8 @@ function forwarded(body: Body): string {
 
 type ForwardAs = 'bytes' | 'splice';
 const MODIFIER = 'Answer briefly.';
+/** What the modifier's splice inserts into a tool result's content blocks. */
+const INSERT = `,{"type":"text","text":"${MODIFIER}"}`;
 /** How the current describe block hands the forwarded body over. */
 let forwardAs: ForwardAs = 'bytes';
 
@@ -119,15 +111,33 @@ describe.each(['bytes', 'splice'] as const)('turns stored from the turn before, 
     for (const row of rows) {
       depth = row.d & DELTA_ORIGINAL ? depth + 1 : 0;
       expect(depth).toBeLessThan(DELTA_DEPTH_MAX);
-      // The forwarded body differs from the sent one in its last message only.
+      // The forwarded body differs from the sent one in its last message only; a splice's
+      // edited message is the sent part and the inserted bytes.
       expect(row.d & DELTA_FORWARDED).toBe(DELTA_FORWARDED);
-      expect(row.f!).toBeLessThan(16);
+      expect(row.f!).toBeLessThan(16 + (as === 'splice' ? INSERT.length : 0));
     }
     const deltas = rows.filter((row) => row.d & DELTA_ORIGINAL);
     expect(deltas.length).toBeGreaterThanOrEqual(rows.length - Math.ceil(rows.length / (DELTA_DEPTH_MAX - 1)) - 1);
     // A turn adds two messages: its delta is a few entries, whatever the conversation's length.
     for (const row of deltas) expect(row.o).toBeLessThan(24);
     expectIntact(reader, records);
+  });
+
+  it('stores the edited last message of a splice as the sent part and its edits, and keeps that part while a turn needs it', () => {
+    const { db, writer, reader } = open();
+    const records = session(20);
+    for (const r of records) writer.insertBatch([r]);
+    const sentParts = new Set<string>();
+    for (const r of records) {
+      const sent = r.originalBody as Buffer;
+      for (const seg of splitBody(sent).segments) if (seg.kind === 'part') sentParts.add(sha256(sent.subarray(seg.start, seg.end)).toString('hex'));
+    }
+    // Handed over as bytes, each forwarded last message is a part of its own.
+    expect(count(db, 'SELECT count(*) FROM parts')).toBe(sentParts.size + (as === 'splice' ? 0 : records.length));
+    writer.setRetention({ maxRows: 1, maxAgeDays: 0 });
+    expectIntact(reader, records.slice(-1));
+    writer.insertBatch(session(22).slice(20));
+    expect(reader.get('cont-21')!.forwardedBody).toBe(Buffer.from(forwardedBytes(session(22)[21]!) as Uint8Array).toString());
   });
 
   it('reports a delta whose base is gone as a damaged history, not as another body', () => {

@@ -1,7 +1,9 @@
 /**
  * The forwarded body as the sent body's shape with the modifier's edits: only the segments
  * the edits fall in are new, everything else is the sent body's, by construction. So the
- * writer neither receives nor compares the forwarded bytes. Pure, but for `put`.
+ * writer neither receives nor compares the forwarded bytes. An edited message is stored as
+ * the sent message's part and the edits (editedPart), not as a second copy of it. Pure,
+ * but for `put`.
  *
  * The cut stays the sent body's. An edit must lie strictly inside a part (its value's
  * first and last bytes unchanged: a message stays one JSON value) or inside glue; anything
@@ -10,16 +12,18 @@
  */
 import type { Hash } from 'node:crypto';
 import type { ByteEdit } from '../lib/byte-edits.js';
-import { digestInput, finishDigest, startDigest, type DigestEntry } from './body-digest.js';
+import { digestInput, finishDigest, sha256, startDigest, type DigestEntry } from './body-digest.js';
+import { textSize } from './rows.js';
 import type { BodyShape, PartRef } from './body-shape.js';
 import type { PartKind, Segment } from './body-split.js';
-import { encodeEntries, type ManifestEntry } from './manifest.js';
+import { encodeEntries, type ManifestEntry, type PartEdit } from './manifest.js';
 
-/** A segment the edits changed: its index and its bytes in the edited body. */
+/** A segment the edits changed: its index, its bytes in the edited body, and the edits that made them (offsets in the segment). */
 export interface EditedSegment {
   index: number;
   segment: Segment;
   bytes: Buffer;
+  edits: ByteEdit[];
 }
 
 /** Whether edit `x` lies inside segment `s`: anywhere in glue, strictly inside a part. */
@@ -57,20 +61,22 @@ export function editedSegments(body: Buffer, segments: readonly Segment[], edits
     const s = segments[i];
     if (s === undefined) return null;
     const pieces: Uint8Array[] = [];
+    const local: ByteEdit[] = [];
     let at = s.start;
     while (e < edits.length && inside(s, edits[e]!)) {
       const x = edits[e++]!;
       pieces.push(body.subarray(at, x.start), x.insert);
+      local.push({ start: x.start - s.start, end: x.end - s.start, insert: x.insert });
       at = x.end;
     }
     pieces.push(body.subarray(at, s.end));
-    out.push({ index: i, segment: s, bytes: Buffer.concat(pieces) });
+    out.push({ index: i, segment: s, bytes: Buffer.concat(pieces), edits: local });
     i++;
   }
   return out;
 }
 
-/** What storing one new segment gives (parts.ts): its part, or null for glue; its size; its manifest entry. */
+/** What storing one new segment gives (parts.ts): its part (for an edited part, the part it edits and its bytes' hash), or null for glue; its size; its manifest entry. */
 export interface StoredSegment {
   ref: PartRef | null;
   size: number;
@@ -82,6 +88,28 @@ export interface EditedStored {
   manifest: Buffer;
   sha: Buffer;
   size: number;
+}
+
+/**
+ * Inserts from this size are parts of their own, stored once for every turn that makes the
+ * same edit (the appended text is the same each time); a part costs its row, its hash and
+ * a link per exchange, which on shorter inserts outweighs keeping the bytes inline.
+ */
+export const INSERT_PART_MIN_BYTES = 64;
+
+/**
+ * A changed part as the part it edits and the edits: the message, a tool result the size of a
+ * source file, is stored once however the modifier changed it. It counts in the digest by
+ * its bytes' hash, as a part of its own would.
+ */
+function editedPart(base: BodyShape, c: EditedSegment, put: (kind: PartKind, bytes: Buffer) => StoredSegment): StoredSegment {
+  const id = base.refs[c.index]!.id;
+  const edits: PartEdit[] = c.edits.map((x) => ({
+    start: x.start,
+    end: x.end,
+    insert: x.insert.length >= INSERT_PART_MIN_BYTES ? (put('edit', Buffer.from(x.insert.buffer, x.insert.byteOffset, x.insert.byteLength)).entry as number) : x.insert,
+  }));
+  return { ref: { id, hash: sha256(c.bytes) }, size: textSize(c.bytes), entry: { part: id, edits } };
 }
 
 /** The digest state after the most segments, at most `upTo`, that `shape` kept. */
@@ -99,7 +127,7 @@ function stateBefore(shape: BodyShape, upTo: number): { h: Hash; from: number } 
 export function storeEdited(base: BodyShape, edits: readonly ByteEdit[], put: (kind: PartKind | null, bytes: Buffer) => StoredSegment): EditedStored | null {
   const changed = editedSegments(base.bytes, base.split.segments, edits);
   if (changed === null || changed.length === 0) return null;
-  const stored = changed.map((c) => put(c.segment.kind === 'part' ? c.segment.part : null, c.bytes));
+  const stored = changed.map((c) => (c.segment.kind === 'part' ? editedPart(base, c, put) : put(null, c.bytes)));
   const encoded = encodeEntries(stored.map((s) => s.entry));
 
   const pieces: Buffer[] = [];

@@ -1,19 +1,18 @@
 /**
  * The content-addressed part store: a body goes in as a manifest over parts (each
  * distinct part stored once, compressed, its text indexed once), comes back out as the
- * exact bytes, checked against the body's SHA-256. Runs on the writer's connection,
- * except `rebuild`, which the reader uses too.
+ * exact bytes, checked against the body's SHA-256 (part-reader.ts). Runs on the writer's
+ * connection.
  */
 import { BodyCache } from './body-cache.js';
 import { continuedSplit, splitContinuing, type Continuation } from './body-diff.js';
-import { digestMatches, sha256, startDigest } from './body-digest.js';
+import { sha256, startDigest } from './body-digest.js';
 import { completeShape, type BodyShape, type PartRef } from './body-shape.js';
 import { splitBody, type PartKind, type Segment } from './body-split.js';
-import { pack, unpack } from './codec.js';
-import { HistoryError } from './errors.js';
+import { pack } from './codec.js';
 import type { ByteEdit } from '../lib/byte-edits.js';
 import { storeEdited, type EditedStored, type StoredSegment } from './edited-body.js';
-import { decodeManifest, encodeEntries, manifestParts } from './manifest.js';
+import { encodeEntries, manifestParts } from './manifest.js';
 import type { Db } from './schema.js';
 import type { SearchIndex } from './search-index.js';
 import { textSize } from './rows.js';
@@ -269,29 +268,5 @@ export class PartWriter {
     this.#forgetRecent();
     this.#bodies.clear();
     this.#search.forget();
-  }
-}
-
-export class PartReader {
-  readonly #get;
-
-  constructor(db: Db) {
-    this.#get = db.prepare<[number], Buffer>('SELECT data FROM parts WHERE id = ?').pluck();
-  }
-
-  part(id: number): Buffer {
-    const data = this.#get.get(id);
-    if (data === undefined) throw new HistoryError('HISTORY_CORRUPT', `A stored body references part ${id}, which is missing.`);
-    return unpack(data);
-  }
-
-  /** The exact bytes of a stored body; a HISTORY_CORRUPT error unless they match its check `sha` (body-digest.ts). */
-  rebuild(manifest: Uint8Array, sha: Uint8Array | null): Buffer {
-    const entries = decodeManifest(manifest);
-    const chunks = entries.map((e) => (typeof e === 'number' ? this.part(e) : Buffer.from(e.buffer, e.byteOffset, e.byteLength)));
-    if (sha === null || !digestMatches(sha, chunks, entries.map((e) => typeof e === 'number'))) {
-      throw new HistoryError('HISTORY_CORRUPT', 'A stored body does not match its SHA-256; it was not shown.');
-    }
-    return Buffer.concat(chunks);
   }
 }

@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor, recordFromRow, SESSION_KEY_SQL, summaryFrom
 import type Database from 'better-sqlite3';
 import type { Db } from './schema.js';
 import { ManifestChain } from './manifest-chain.js';
-import { PartReader } from './parts.js';
+import { PartReader } from './part-reader.js';
 import { ROWS_MATCHING_TERM, toFtsTerms } from './search-text.js';
 
 export const DEFAULT_LIMIT = 50;

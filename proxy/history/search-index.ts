@@ -9,7 +9,7 @@
  * entry's text is comes from memory, or after a restart from the stored row.
  */
 import { unpack, unpackText } from './codec.js';
-import { decodeManifest } from './manifest.js';
+import { decodeManifest, isGlue } from './manifest.js';
 import type { ManifestChain, ChainRow } from './manifest-chain.js';
 import { responseSearchText } from './rows.js';
 import type { Db } from './schema.js';
@@ -125,7 +125,7 @@ export class SearchIndex {
       const row = this.#exchange.get(seq);
       if (!row) return [null, null];
       const manifest = this.#manifests.original(row);
-      const glue = manifest === null ? [] : decodeManifest(manifest).filter((e): e is Uint8Array => typeof e !== 'number');
+      const glue = manifest === null ? [] : decodeManifest(manifest).filter(isGlue);
       const assembled = row.assembled_packed === null ? null : unpackText(row.assembled_packed);
       const response = row.response_packed === null ? null : unpack(row.response_packed);
       const text = Buffer.concat(glue).toString('utf8');

@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExchangeRecord } from '../contract/types.js';
+import { HistoryReader } from './reader.js';
+import { openWriteDatabase, type Db } from './schema.js';
+import { HistoryWriter } from './writer.js';
 
 let counter = 0;
 
@@ -51,4 +54,15 @@ export function makeRecord(overrides: Partial<ExchangeRecord> = {}): ExchangeRec
 export function tempDir(prefix = 'addendum-history-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A fresh history file in a temp folder, its writer (no retention to speak of) and reader; `cleanups` gets what closes and removes it. */
+export function openTestHistory(cleanups: Array<() => void>): { db: Db; writer: HistoryWriter; reader: HistoryReader } {
+  const t = tempDir();
+  const db = openWriteDatabase(join(t.dir, 'h.sqlite'));
+  cleanups.push(() => {
+    db.close();
+    t.cleanup();
+  });
+  return { db, writer: new HistoryWriter(db, { maxRows: 100_000, maxAgeDays: 0 }), reader: new HistoryReader(db) };
 }

@@ -7,9 +7,9 @@
 import type { PrefixDiff, PrefixSection, TurnContent } from '../contract/types.js';
 import { splitBody, type PartKind } from './body-split.js';
 import { unpackText } from './codec.js';
-import { decodeManifest } from './manifest.js';
+import { decodeManifest, entryParts, isEditedPart, isGlue } from './manifest.js';
 import { ManifestChain } from './manifest-chain.js';
-import { PartReader } from './parts.js';
+import { PartReader } from './part-reader.js';
 import type { Db } from './schema.js';
 import { messageDigest } from './session-match.js';
 
@@ -183,13 +183,15 @@ export class TurnReader {
     const manifest = which === 'original' ? row.original_manifest : (row.forwarded_manifest ?? (row.forwarded_sha ? row.original_manifest : null));
     if (manifest === null) return [];
     const entries = decodeManifest(manifest);
-    const ids = entries.filter((e): e is number => typeof e === 'number');
+    const ids = entries.flatMap(entryParts);
     const kinds = new Map(this.#kinds.all(JSON.stringify(ids)).map((r) => [r.id, r.kind as PartKind]));
     return entries.map((e): Piece => {
-      if (typeof e !== 'number') {
+      if (isGlue(e)) {
         const glue = Buffer.from(e);
         return { kind: 'glue', id: null, bytes: () => glue };
       }
+      // An edited part is its own piece: compared by its bytes, not by the part it edits.
+      if (isEditedPart(e)) return { kind: kinds.get(e.part) ?? 'value', id: null, bytes: () => this.#parts.entry(e) };
       return { kind: kinds.get(e) ?? 'value', id: e, bytes: () => this.#parts.part(e) };
     });
   }
