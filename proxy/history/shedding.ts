@@ -8,9 +8,10 @@ import type { QueuedRecord } from './protocol.js';
 /**
  * Past this backlog (the writer is slower than traffic, e.g. a burst of 100 KB prompts), bodies
  * are shed. About 300 Claude-Code-sized exchanges, as many as twice this held while their
- * forwarded bodies were queued as bytes too. A queued byte may be held up to three times
- * (here, in the message to the writer, in the writer), so this is what bounds memory under a
- * sustained overload such as `npm run bench`'s soak.
+ * forwarded bodies were queued as bytes too. The proxy's bodies reach the writer in shared
+ * memory (shared-bytes.ts), so a queued byte is held once, where the main thread, the message
+ * and the writer each held one before; only text bodies (the OpenAI route's) are still
+ * copied. This is what bounds memory under a sustained overload such as `npm run bench`'s soak.
  */
 export const SHED_BODIES_ABOVE_CHARS = 32 * 1024 * 1024;
 export const SHED_BODY_TEXT = '[not stored: the history writer was overloaded when this exchange finished]';
