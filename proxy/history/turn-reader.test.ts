@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { spliceMessagesBody } from '../modifier/splice.js';
 import { answerFor, fixtureRecord, loadFixture, type FixtureRequest } from './fixtures.js';
 import type { QueuedRecord } from './protocol.js';
 import { openWriteDatabase, type Db } from './schema.js';
@@ -92,6 +93,23 @@ describe('a turn read from its parts', () => {
     expect(system(main[6]!.body)).toContain(sys!.turn!);
     expect(first!.parent).toContain('Be brief.');
     expect(first!.turn).not.toContain('Be brief.');
+  });
+
+  it('reads a forwarded body stored as the modifier\'s splice: the edited message against the one re-sent without the text', () => {
+    const { writer, turns } = open();
+    writer.insertBatch(
+      records(main).map((r) => {
+        const splice = spliceMessagesBody(r.originalBody as Buffer, 'Be brief, and cite the file you read.')!;
+        expect(splice.edits).not.toBeNull();
+        return { ...r, forwardedBody: { edits: splice.edits! } };
+      }),
+    );
+    const sections = turns.get('m5', { prefix: true })!.prefix!.sections;
+    const edited = sections.filter((s) => s.parent?.includes('cite the file you read'));
+    expect(edited).toHaveLength(1);
+    expect(edited[0]!.name).toBe(`message ${messagesOf(main[4]!.body).length}`);
+    expect(edited[0]!.turn).not.toContain('cite the file you read');
+    expect(turns.get('m5')!.messages.map((m) => JSON.parse(m))).toEqual(messagesOf(main[5]!.body).slice(10));
   });
 
   it('shows a change outside the parts as the body\'s fields, parts written as <kind>', () => {
