@@ -16,6 +16,7 @@ import { loadFixture } from '../proxy/history/fixtures.js';
 import { historyFile, MIGRATIONS, openWriteDatabase } from '../proxy/history/schema.js';
 import { createProxy } from '../proxy/index.js';
 import { ProxyEvents } from '../proxy/lib/events.js';
+import { cutNote } from '../proxy/http/routes/passthrough.js';
 import { startHarness, type Harness } from './harness.js';
 
 const CONFIGURED = 'sk-ant-api03-CONFIGURED-never-stored-7c1e';
@@ -172,6 +173,42 @@ describe('history written by the proxy', () => {
     expect(seen[0]).toBe('start claude-x modified=true');
     expect(seen[1]).toBe('response 200');
     expect(seen[2]).toMatch(/^finish 200 ok out=\d+$/);
+  });
+});
+
+describe('bodies of the routes forwarded unchanged', () => {
+  const CAP = 4096;
+  async function send(path: string, type: string, body: string | Uint8Array<ArrayBuffer>): Promise<{ sent: string; stored: { originalBody: string | null; forwardedBody: string | null } }> {
+    const res = await fetch(`${h!.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': type, 'x-api-key': CLIENT }, body });
+    await res.arrayBuffer();
+    await h!.proxy.history.flush();
+    const [item] = (await h!.proxy.history.list({ limit: 1 })).items;
+    return { sent: h!.fake.last().body, stored: (await h!.proxy.history.get(item!.id))! };
+  }
+
+  it('stores a textual body exactly as sent, once for both sides', async () => {
+    h = await startHarness({ maxStoredResponseBytes: CAP, modifierText: ' ok?' });
+    const body = JSON.stringify({ requests: [{ custom_id: 'a', params: { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'Résumé 🙂 \\ "q"' }] } }] });
+    const { sent, stored } = await send('/v1/messages/batches', 'application/json', body);
+    expect(sent).toBe(body);
+    expect(stored).toMatchObject({ originalBody: body, forwardedBody: body });
+  });
+
+  it('forwards a textual body over the cap whole, and stores its start marked as cut', async () => {
+    h = await startHarness({ maxStoredResponseBytes: CAP, modifierText: ' ok?' });
+    // A multi-byte character across the cap: the kept bytes end inside it.
+    const body = `${'a'.repeat(CAP - 1)}é${'b'.repeat(3 * CAP)}`;
+    const { sent, stored } = await send('/v1/messages/batches', 'application/json', body);
+    expect(sent).toBe(body);
+    const total = Buffer.byteLength(body);
+    expect(stored.originalBody).toBe(`${'a'.repeat(CAP - 1)}\ufffd${cutNote(CAP, total)}`);
+    expect(stored.forwardedBody).toBe(stored.originalBody);
+  });
+
+  it('stores any other body as its size and type', async () => {
+    h = await startHarness({ maxStoredResponseBytes: CAP, modifierText: ' ok?' });
+    const { stored } = await send('/v1/files', 'application/octet-stream', new Uint8Array(10_000).fill(7));
+    expect(stored.originalBody).toBe('[10000 bytes of application/octet-stream]');
   });
 });
 

@@ -5,6 +5,7 @@
 import type Router from '@koa/router';
 import type Koa from 'koa';
 import { PassThrough } from 'node:stream';
+import { ByteCollector } from '../../lib/byte-collector.js';
 import { exchangeRoute, type RouteScope } from '../exchange-route.js';
 import type { ExchangeEnd } from '../exchange.js';
 import { headerValue, upstreamRequestHeaders } from '../headers.js';
@@ -18,25 +19,36 @@ function hasBody(ctx: Koa.Context): boolean {
   return (h['content-length'] !== undefined && h['content-length'] !== '0') || h['transfer-encoding'] !== undefined;
 }
 
-/** Streams the request body on while keeping a bounded textual copy for the history. */
+/** What ends a textual body the history keeps only the start of: without it the cut copy would pass for the whole. */
+export function cutNote(kept: number, total: number): string {
+  return `\n[cut here: the history keeps the first ${kept} of ${total} bytes]`;
+}
+
+/**
+ * Streams the request body on while keeping a copy for the history: a textual body as its
+ * bytes up to the stored-size cap (cut there, and marked so), any other as its size and type.
+ */
 function teeBody(x: RouteScope): PassThrough {
   const { ctx, ex, config } = x;
   const body = new PassThrough();
   const type = headerValue(ctx.req.headers, 'content-type');
-  const keep = TEXTUAL.test(type ?? '');
-  const parts: Buffer[] = [];
-  let size = 0;
+  const copy = TEXTUAL.test(type ?? '') ? new ByteCollector() : null;
+  const cap = config.maxStoredResponseBytes;
   let total = 0;
   ctx.req.on('data', (chunk: Buffer) => {
+    if (copy && total < cap) copy.push(chunk.subarray(0, cap - total));
     total += chunk.length;
-    if (keep && size < config.maxStoredResponseBytes) {
-      parts.push(chunk);
-      size += chunk.length;
-    }
   });
   ctx.req.once('end', () => {
-    const text = keep ? Buffer.concat(parts).toString('utf8') : `[${total} bytes of ${type ?? 'unknown type'}]`;
-    ex.setBodies(text, text);
+    if (!copy) {
+      const text = `[${total} bytes of ${type ?? 'unknown type'}]`;
+      ex.setBodies(text, text);
+      return;
+    }
+    if (total > cap) copy.push(Buffer.from(cutNote(cap, total)));
+    // One value for both: it went upstream unchanged, and is stored once.
+    const bytes = copy.take() ?? '';
+    ex.setBodies(bytes, bytes);
   });
   ctx.req.pipe(body);
   return body;
