@@ -5,7 +5,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { openHistory, type History } from './index.js';
 import { makeRecord, tempDir } from './testing.js';
-import { SHED_BODIES_ABOVE_CHARS, SHED_BODY_TEXT } from './shedding.js';
+import { recordChars, SHED_BODIES_ABOVE_CHARS, SHED_BODY_TEXT } from './shedding.js';
 
 let history: History | null = null;
 let cleanup: (() => void) | null = null;
@@ -39,4 +39,15 @@ it('stores rows without bodies while the backlog is over the limit, then with bo
   history.add(makeRecord({ id: 'after', originalBody: body }));
   await history.flush();
   expect((await history.get('after'))?.originalBody).toBe(body);
+});
+
+it('counts a body forwarded as received once, as it is held once, and each copy of a text body', () => {
+  const bytes = Buffer.from(new SharedArrayBuffer(5000));
+  const base = makeRecord({ responseBody: null, assembled: null });
+  const once = recordChars({ ...base, originalBody: bytes, forwardedBody: bytes });
+  expect(once).toBe(recordChars({ ...base, originalBody: bytes, forwardedBody: null }));
+  expect(recordChars({ ...base, originalBody: bytes, forwardedBody: Buffer.from(bytes) })).toBe(once + 5000);
+  const text = 'x'.repeat(5000);
+  expect(recordChars({ ...base, originalBody: text, forwardedBody: text })).toBe(once + 5000);
+  expect(recordChars({ ...base, originalBody: bytes, forwardedBody: { edits: [{ start: 0, end: 0, insert: Buffer.alloc(10) }] } })).toBe(once + 10);
 });

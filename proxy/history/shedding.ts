@@ -16,10 +16,11 @@ import type { QueuedRecord } from './protocol.js';
 export const SHED_BODIES_ABOVE_CHARS = 32 * 1024 * 1024;
 export const SHED_BODY_TEXT = '[not stored: the history writer was overloaded when this exchange finished]';
 
-/** What a queued record costs in the backlog: its bodies and a fixed share for the rest. */
+/** What a queued record costs in the backlog: its bodies and a fixed share for the rest. A body
+ * forwarded as received is the sent body's very buffer, held once; a string is copied per field. */
 export function recordChars(r: QueuedRecord): number {
   const f = r.forwardedBody;
-  const forwarded = isEditedBody(f) ? f.edits.reduce((n, e) => n + e.insert.length, 0) : (f?.length ?? 0);
+  const forwarded = isEditedBody(f) ? f.edits.reduce((n, e) => n + e.insert.length, 0) : f instanceof Uint8Array && f === r.originalBody ? 0 : (f?.length ?? 0);
   return 1024 + (r.originalBody?.length ?? 0) + forwarded + (r.responseBody?.length ?? 0) + (r.assembled?.length ?? 0);
 }
 
