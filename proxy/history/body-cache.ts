@@ -19,6 +19,30 @@ function cost(shape: BodyShape): number {
   return shape.bytes.buffer.byteLength + shape.manifest.length + shape.glue.length + shape.split.segments.length * SEGMENT_COST_BYTES + ENTRY_COST_BYTES;
 }
 
+/** A copy's room to grow, so the thread's next turns (a little longer each) are copied into it again. */
+const COPY_HEADROOM = 1 / 8;
+
+/**
+ * The body as the cache may keep it. A shared one is the main thread's pooled buffer
+ * (buffer-pool.ts), used again once the writer has committed the row, so it is copied:
+ * into the thread's previous copy when that has room, since a new copy per turn would wait
+ * in the old generation for a full collection. A small body viewing a large buffer is
+ * copied too, so the cache does not hold the rest.
+ */
+function ownBytes(bytes: Buffer, previous: Buffer | undefined): Buffer {
+  const shared = bytes.buffer instanceof SharedArrayBuffer;
+  if (!shared && bytes.buffer.byteLength <= 2 * bytes.length + 4096) return bytes;
+  // Only memory the cache allocated itself is written again: any other buffer may be its owner's still.
+  const room = previous && copies.has(previous.buffer) && previous.buffer.byteLength >= bytes.length ? previous.buffer : null;
+  const out = room ? Buffer.from(room, 0, bytes.length) : Buffer.allocUnsafeSlow(Math.ceil(bytes.length * (1 + COPY_HEADROOM))).subarray(0, bytes.length);
+  copies.add(out.buffer);
+  bytes.copy(out);
+  return out;
+}
+
+/** The memory of the copies ownBytes made. */
+const copies = new WeakSet<ArrayBufferLike>();
+
 /** Bytes the thread key reads from a body without a session header: the model and the first message's start. */
 const THREAD_KEY_BYTES = 256;
 
@@ -43,10 +67,12 @@ export class BodyCache {
     return this.#entries.get(key)?.shape;
   }
 
+  /** Keeps `shape` as the thread's last body. The caller's `shape` keeps its own bytes; only the cached one may hold a copy. */
   set(key: string, shape: BodyShape): void {
+    const previous = this.#entries.get(key)?.shape.bytes;
     this.delete(key);
-    // A small body viewing a large buffer is copied, so the cache does not hold the rest.
-    const own = shape.bytes.buffer.byteLength > 2 * shape.bytes.length + 4096 ? { ...shape, bytes: Buffer.from(shape.bytes) } : shape;
+    const bytes = ownBytes(shape.bytes, previous);
+    const own = bytes === shape.bytes ? shape : { ...shape, bytes };
     const c = cost(own);
     if (c > CACHE_MAX_BYTES) return;
     // Oldest first: a Map iterates in insertion order, and set() re-inserts.

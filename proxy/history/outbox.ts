@@ -2,6 +2,7 @@
  * Messages the worker has not confirmed yet, in sequence order, and the flushes waiting
  * on them. A worker that dies is sent the outbox again, so nothing queued is lost.
  */
+import { bodyPool } from '../lib/buffer-pool.js';
 import type { ToWorker } from './protocol.js';
 import { recordChars } from './shedding.js';
 
@@ -9,6 +10,15 @@ export type Pending = Extract<ToWorker, { seq: number }>;
 
 function chars(message: Pending): number {
   return message.t === 'add' ? recordChars(message.record) : 64;
+}
+
+/** The outbox holds a queued record's pooled bodies (buffer-pool.ts) until the writer has committed it; the writer reads them only until then. */
+function holdBodies(message: Pending, hold: (bytes: unknown) => void): void {
+  if (message.t !== 'add') return;
+  const r = message.record;
+  hold(r.originalBody);
+  hold(r.forwardedBody);
+  hold(r.responseBody);
 }
 
 export class Outbox {
@@ -67,6 +77,7 @@ export class Outbox {
     this.#seq = message.seq;
     this.#messages.set(message.seq, message);
     this.#chars += chars(message);
+    holdBodies(message, (b) => bodyPool.retain(b));
   }
 
   values(): Pending[] {
@@ -95,6 +106,7 @@ export class Outbox {
       if (seq < from) continue;
       this.#messages.delete(seq);
       this.#chars -= chars(message);
+      holdBodies(message, (b) => bodyPool.release(b));
     }
     const oldest = this.#oldestSeq();
     for (let i = this.#flushWaiters.length - 1; i >= 0; i--) {
@@ -108,6 +120,7 @@ export class Outbox {
 
   /** Drops everything (close): the flushes waiting are released. */
   clear(): void {
+    for (const message of this.#messages.values()) holdBodies(message, (b) => bodyPool.release(b));
     this.#messages.clear();
     this.#chars = 0;
     for (const waiter of this.#flushWaiters.splice(0)) waiter.resolve();

@@ -14,6 +14,7 @@ import { stringifyJson } from '../lib/walk.js';
 import type { Logger } from '../lib/log.js';
 import { logValue } from '../lib/log-safe.js';
 import { ByteCollector } from '../lib/byte-collector.js';
+import { bodyPool } from '../lib/buffer-pool.js';
 import { redactHeaders, scrubSecrets, type HeaderBag } from '../lib/redact.js';
 import { createStreamAssembler, usageFromAnthropic } from './sse-assembler.js';
 import type { Dialect, ExchangeOutcome, Usage } from '../contract/types.js';
@@ -32,7 +33,8 @@ export interface RecorderDeps {
 export interface RequestFacts {
   model: string | null;
   stream: boolean;
-  /** Text, or the UTF-8 bytes as received/sent: the history stores either as text. */
+  /** Text, or the UTF-8 bytes as received/sent: the history stores either as text. Bytes
+   * from the body pool become the exchange's: it releases them once it is recorded. */
   originalBody: BodyValue;
   /** Or the modifier's splice of `originalBody` (which is then bytes). */
   forwardedBody: ForwardedValue;
@@ -58,6 +60,8 @@ export class Exchange {
   #finished = false;
   readonly #response = new ByteCollector();
   #assembler: Assembler | null = null;
+  /** False while upstream may still read the sent body (see upstreamReading). */
+  #upstreamDone = true;
   #done!: () => void;
   /** Settles when the exchange is recorded: lets shutdown wait for in-flight work. */
   readonly done = new Promise<void>((resolve) => (this.#done = resolve));
@@ -130,6 +134,22 @@ export class Exchange {
     }
   }
 
+  /**
+   * The upstream request writes views of the sent body (a splice) and may still be writing
+   * when the exchange ends (an early answer); its body is released only once the returned
+   * function has been called as well, when upstream is done with it.
+   */
+  upstreamReading(): () => void {
+    this.#upstreamDone = false;
+    let called = false;
+    return () => {
+      if (called) return;
+      called = true;
+      this.#upstreamDone = true;
+      if (this.#finished) bodyPool.release(this.#record.originalBody);
+    };
+  }
+
   /** For bodies that stream upstream and are only known in full later. */
   setBodies(original: BodyValue, forwarded: BodyValue): void {
     if (this.#finished) return;
@@ -193,6 +213,9 @@ export class Exchange {
     } catch (e) {
       deps.logger.error(`history: could not queue exchange ${r.id}: ${(e as Error).message}`);
     }
+    // The history holds what it keeps of the bodies (outbox.ts); the exchange is done with them.
+    bodyPool.release(bytes);
+    if (this.#upstreamDone) bodyPool.release(r.originalBody);
     if (end.error) {
       deps.events.emit('request:error', { id: r.id, code: end.error.code, message: logValue(r.error ?? '', ERROR_LOG_MAX), status: r.status });
     }

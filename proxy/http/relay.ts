@@ -18,6 +18,7 @@ export interface ForwardSpec {
   path: string;
   headers: Record<string, string | string[]>;
   body?: UpstreamRequest['body'];
+  onBodyDone?: UpstreamRequest['onBodyDone'];
 }
 
 /** Opens upstream with the exchange's config; rejects with a ProxyError (the route answers it). */
@@ -29,6 +30,7 @@ export function forward(x: RouteScope, spec: ForwardSpec): Promise<UpstreamRespo
       method: spec.method,
       headers: spec.headers,
       ...(spec.body !== undefined ? { body: spec.body } : {}),
+      ...(spec.onBodyDone ? { onBodyDone: spec.onBodyDone } : {}),
       connectTimeoutMs: config.connectTimeoutMs,
       idleTimeoutMs: config.idleTimeoutMs,
       client: x.rt.upstreamClient,

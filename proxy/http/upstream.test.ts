@@ -45,6 +45,37 @@ describe('openUpstream', () => {
     expect(Buffer.concat(echoed).equals(body)).toBe(true);
   });
 
+  it('tells when it is done with a buffered body: after its last byte went out, or once the request failed', async () => {
+    const url = await echoServer();
+    const body = Buffer.alloc(256 * 1024, 'b');
+    for (const sent of [body, [body.subarray(0, 1000), body.subarray(1000)]]) {
+      let calls = 0;
+      let receivedBeforeDone = false;
+      const up = await openUpstream(
+        { url, method: 'POST', headers: { 'content-length': String(body.length) }, body: sent, onBodyDone: () => calls++, connectTimeoutMs: 5000, idleTimeoutMs: 5000, client },
+        new AbortController().signal,
+      );
+      const echoed: Buffer[] = [];
+      for await (const chunk of up.body) {
+        receivedBeforeDone ||= calls === 0 && echoed.length === 0;
+        echoed.push(chunk as Buffer);
+      }
+      expect(Buffer.concat(echoed).equals(body)).toBe(true);
+      // The echo server answers only after the whole upload, so the upload was done first.
+      expect(receivedBeforeDone).toBe(false);
+      await new Promise((r) => setImmediate(r));
+      expect(calls).toBeGreaterThanOrEqual(1);
+    }
+    let failedCalls = 0;
+    const refused = openUpstream(
+      { url: 'http://127.0.0.1:9/v1/messages', method: 'POST', headers: {}, body, onBodyDone: () => failedCalls++, connectTimeoutMs: 5000, idleTimeoutMs: 5000, client },
+      new AbortController().signal,
+    );
+    await expect(refused).rejects.toThrow();
+    await new Promise((r) => setImmediate(r));
+    expect(failedCalls).toBeGreaterThanOrEqual(1);
+  });
+
   it('sends the headers it is given and no user-agent of its own', async () => {
     const url = await echoServer();
     const open = (headers: Record<string, string>) =>

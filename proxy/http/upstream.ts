@@ -41,6 +41,8 @@ export interface UpstreamRequest {
    * written in turn instead of joined into a copy), or a stream piped through as it arrives
    * (passthrough routes). */
   body?: Buffer | Uint8Array[] | Readable;
+  /** Called once upstream is done reading a buffered body: its last byte handed to the OS, or the request gone. */
+  onBodyDone?: () => void;
   connectTimeoutMs: number;
   idleTimeoutMs: number;
   client: UpstreamClient;
@@ -84,14 +86,20 @@ export function openUpstream(req: UpstreamRequest, signal: AbortSignal): Promise
   const stream = req.client.got.stream(req.url, {
     method: req.method as 'GET',
     headers: req.headers,
-    ...(Buffer.isBuffer(body) ? { body } : {}),
     timeout: { connect: req.connectTimeoutMs, secureConnect: req.connectTimeoutMs, socket: req.idleTimeoutMs },
   });
-  if (Array.isArray(body)) {
-    for (const chunk of body) stream.write(chunk);
+  if (req.onBodyDone) {
+    // got's stream finishes once the request has handed its last byte to the socket, and
+    // closes when it ends any other way; either way nothing reads the body after.
+    stream.once('finish', req.onBodyDone);
+    stream.once('close', req.onBodyDone);
+  }
+  // Written here rather than passed as got's `body` option, which got would keep for retries.
+  if (Buffer.isBuffer(body) || Array.isArray(body)) {
+    for (const chunk of Buffer.isBuffer(body) ? [body] : body) stream.write(chunk);
     stream.end();
-  } else if (body !== undefined && !Buffer.isBuffer(body)) body.pipe(stream);
-  else if (body === undefined && req.method !== 'GET' && req.method !== 'HEAD') stream.end();
+  } else if (body !== undefined) body.pipe(stream);
+  else if (req.method !== 'GET' && req.method !== 'HEAD') stream.end();
   // Apart from the request: a stream's closures live as long as it does, and must not keep its body.
   return settleOnResponse(stream, signal);
 }
@@ -111,9 +119,6 @@ function settleOnResponse(stream: GotRequest, signal: AbortSignal): Promise<Upst
     stream.once('response', (res: http.IncomingMessage) => {
       if (settled) return;
       settled = true;
-      // Sent by now, or held by the socket's write queue: got keeps its options (the
-      // buffered body among them) for retries and redirects, neither of which it makes here.
-      stream.options.body = undefined;
       resolve({ status: res.statusCode ?? 502, headers: res.headers, body: stream });
     });
     stream.once('error', (err) => {

@@ -13,11 +13,12 @@
  * valid JSON exactly when the body is, and scans to the same answer with its positions
  * shifted.
  *
- * It holds request buffers past their exchange, up to MAX_BYTES, so nothing may reuse or
- * overwrite a request's buffer; one transferred to another thread is skipped until it
- * ages out.
+ * It holds request buffers past their exchange, up to MAX_BYTES, so nothing may overwrite a
+ * request's buffer; a pooled one (buffer-pool.ts) it retains while it remembers it. One
+ * transferred to another thread is skipped until it ages out.
  */
 import { applyByteEdits } from '../lib/byte-edits.js';
+import { bodyPool } from '../lib/buffer-pool.js';
 import { CLOSE_ARRAY, COMMA, skipSpace } from '../lib/json-scan.js';
 import { emptySpans, scanMessagesBody, type BodySpans, type ContentScan, type MessagesScan } from './scan-messages.js';
 
@@ -159,8 +160,7 @@ export class ScanMemo {
     // Members past the array were cut where they lay after it in `p`; the array must close there.
     if (found.close !== null && close !== found.close) return null;
     this.#hits++;
-    this.#bodies.splice(this.#bodies.indexOf(p), 1);
-    this.#bytes -= p.size;
+    this.#forget(this.#bodies.indexOf(p));
     const ends = p.ends.slice(0, found.kept).concat(spans.ends.map(back));
     const after = found.close === null ? cuttableMembers(spans.members, (start) => start > close, back) : found.cuts.slice(p.before.length + 1);
     this.#remember({ bytes: raw, size: raw.length, head: p.head, ends, lastUser: found.kept + spans.lastUser, close, before: p.before, after });
@@ -168,9 +168,16 @@ export class ScanMemo {
   }
 
   #remember(r: Remembered): void {
+    bodyPool.retain(r.bytes);
     this.#bodies.push(r);
     this.#bytes += r.size;
-    while (this.#bodies.length > 1 && (this.#bytes > MAX_BYTES || this.#bodies.length > MAX_BODIES)) this.#bytes -= this.#bodies.shift()!.size;
+    while (this.#bodies.length > 1 && (this.#bytes > MAX_BYTES || this.#bodies.length > MAX_BODIES)) this.#forget(0);
+  }
+
+  #forget(i: number): void {
+    const [p] = this.#bodies.splice(i, 1);
+    this.#bytes -= p!.size;
+    bodyPool.release(p!.bytes);
   }
 }
 

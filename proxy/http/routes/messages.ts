@@ -31,7 +31,8 @@ export async function handleMessages(x: RouteScope): Promise<ExchangeEnd> {
   // page-faulting allocation the body's size, held for the whole exchange.
   const contentLength = edits ? editedLength(raw.length, edits) : prepared.forwarded.length;
   const headers = upstreamRequestHeaders(ctx.req.headers, { apiKey: config.apiKey, contentLength });
-  const up = await forward(x, { method: 'POST', path: ctx.url, headers, body: edits ? editedChunks(raw, edits) : prepared.forwarded });
+  const body = edits ? editedChunks(raw, edits) : prepared.forwarded;
+  const up = await forward(x, { method: 'POST', path: ctx.url, headers, body, onBodyDone: ex.upstreamReading() });
   return relayBytes(x, up);
 }
 
