@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import getRawBody from 'raw-body';
 import { errors } from './errors.js';
+import { bodyPool } from '../lib/buffer-pool.js';
 import { joinShared } from '../lib/shared-bytes.js';
 import { applyModifier } from '../modifier/modifier.js';
 import type { ScanMemo } from '../modifier/scan-memo.js';
@@ -9,9 +10,13 @@ import { stringifyJson } from '../lib/walk.js';
 
 /**
  * Reads the whole request body, refusing more than `limit` bytes with a 413. The body is
- * returned in shared memory (see shared-bytes.ts); raw-body's own buffer is garbage at once.
+ * returned in shared memory from the body pool (buffer-pool.ts), with the caller as holder.
+ * A body of declared length is read straight into it; a chunked one through raw-body, whose
+ * own buffer is garbage at once.
  */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = declaredLength(req);
+  if (declared !== null && declared <= limit) return readDeclared(req, declared);
   try {
     const length = req.headers['content-length'];
     return joinShared([await getRawBody(req, { limit, ...(length !== undefined ? { length } : {}) })]);
@@ -23,6 +28,54 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
     }
     throw errors.invalidRequest(`Could not read the request body: ${(err as Error).message}`);
   }
+}
+
+/** Node's parser has already refused a malformed or doubled content-length. */
+function declaredLength(req: IncomingMessage): number | null {
+  const header = req.headers['content-length'];
+  return header !== undefined && /^\d+$/.test(header) ? Number(header) : null;
+}
+
+/**
+ * A body of known length, copied chunk by chunk into one pooled buffer: raw-body would keep
+ * the chunks until the end and join them into a buffer of its own first. Node's parser
+ * delivers no more than the declared length; fewer means the client went away.
+ */
+function readDeclared(req: IncomingMessage, length: number): Promise<Buffer> {
+  const out = bodyPool.take(length);
+  let at = 0;
+  return new Promise((resolve, reject) => {
+    const detach = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    const fail = (err: Error): void => {
+      detach();
+      bodyPool.release(out);
+      reject(err);
+    };
+    const onData = (chunk: Buffer): void => {
+      if (at + chunk.length > length) return fail(errors.invalidRequest('Could not read the request body: it is longer than its content-length.'));
+      out.set(chunk, at);
+      at += chunk.length;
+    };
+    const onEnd = (): void => {
+      if (at !== length) return fail(errors.clientAborted('while sending the body'));
+      detach();
+      resolve(out);
+    };
+    const onError = (err: Error): void =>
+      fail((err as { code?: string }).code === 'ECONNRESET' ? errors.clientAborted('while sending the body', err) : errors.invalidRequest(`Could not read the request body: ${err.message}`));
+    const onClose = (): void => {
+      if (!req.complete) fail(errors.clientAborted('while sending the body'));
+    };
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('error', onError);
+    req.once('close', onClose);
+  });
 }
 
 export type JsonObject = Record<string, unknown>;
