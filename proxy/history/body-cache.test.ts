@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BufferPool } from '../lib/buffer-pool.js';
+import { BufferPool, POOL_MAX_BYTES } from '../lib/buffer-pool.js';
 import { BodyCache } from './body-cache.js';
 import type { BodyShape } from './body-shape.js';
 
@@ -58,6 +58,13 @@ describe('BodyCache', () => {
     cache.set('t', shape(3, shared(body(200 * 1024, 3))));
     expect(cache.get('t')!.bytes.buffer).not.toBe(first);
     expect(cache.get('t')!.bytes.equals(body(200 * 1024, 3))).toBe(true);
+  });
+
+  it('keeps a view of a shared body too large to be pooled: its memory is never used again', () => {
+    const cache = new BodyCache();
+    const big = Buffer.from(new SharedArrayBuffer(POOL_MAX_BYTES + 1));
+    cache.set('t', shape(1, big));
+    expect(cache.get('t')!.bytes).toBe(big);
   });
 
   it('never writes over a buffer it did not allocate', () => {

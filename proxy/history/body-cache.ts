@@ -4,6 +4,7 @@
  * An entry only names rows and parts that exist: the writer drops the cache whenever rows
  * go away or a transaction fails.
  */
+import { poolSized } from '../lib/buffer-pool.js';
 import type { BodyShape } from './body-shape.js';
 import { AGENT_HEADER, headerValue, SESSION_HEADER } from './session-match.js';
 
@@ -23,15 +24,15 @@ function cost(shape: BodyShape): number {
 const COPY_HEADROOM = 1 / 8;
 
 /**
- * The body as the cache may keep it. A shared one is the main thread's pooled buffer
- * (buffer-pool.ts), used again once the writer has committed the row, so it is copied:
+ * The body as the cache may keep it. A shared one of pooled size may be the main thread's
+ * pooled buffer (buffer-pool.ts), used again once the writer has committed the row, so it is copied:
  * into the thread's previous copy when that has room, since a new copy per turn would wait
  * in the old generation for a full collection. A small body viewing a large buffer is
  * copied too, so the cache does not hold the rest.
  */
 function ownBytes(bytes: Buffer, previous: Buffer | undefined): Buffer {
-  const shared = bytes.buffer instanceof SharedArrayBuffer;
-  if (!shared && bytes.buffer.byteLength <= 2 * bytes.length + 4096) return bytes;
+  const pooled = bytes.buffer instanceof SharedArrayBuffer && poolSized(bytes.length);
+  if (!pooled && bytes.buffer.byteLength <= 2 * bytes.length + 4096) return bytes;
   // Only memory the cache allocated itself is written again: any other buffer may be its owner's still.
   const room = previous && copies.has(previous.buffer) && previous.buffer.byteLength >= bytes.length ? previous.buffer : null;
   const out = room ? Buffer.from(room, 0, bytes.length) : Buffer.allocUnsafeSlow(Math.ceil(bytes.length * (1 + COPY_HEADROOM))).subarray(0, bytes.length);

@@ -16,13 +16,18 @@
  * pool can overwrite released buffers (the test suites turn that on) to make such a bug show.
  *
  * Only the thread that takes a buffer counts its holders. Another thread may read it (it is
- * shared) only while a holder on this thread keeps it, and must copy what it keeps longer.
+ * shared) only while a holder on this thread keeps it, and must copy what it keeps longer
+ * (any shared body `poolSized` allows).
  */
 
 /** Smaller bodies die young enough, and a class per few kilobytes would waste more than it saves. */
 export const POOL_MIN_BYTES = 32 * 1024;
-/** Larger ones are rare, and a free list of them would hold megabytes idle. */
-export const POOL_MAX_BYTES = 4 * 1024 * 1024;
+/**
+ * Larger ones are rare (a session hundreds of turns long), and left to the collector: a free
+ * list of them would hold megabytes idle, and the writer would have to copy each one it keeps
+ * for the next turn (body-cache.ts), where it can keep a view of memory that is never reused.
+ */
+export const POOL_MAX_BYTES = 512 * 1024;
 /** Bytes kept idle in the free lists, all classes together; past it a released buffer is left to the collector. */
 export const IDLE_MAX_BYTES = 16 * 1024 * 1024;
 /** Each octave splits into this many classes, so a buffer is at most a quarter larger than its body. */
@@ -36,6 +41,11 @@ export function classCapacity(size: number): number {
   const step = octave / CLASSES_PER_OCTAVE;
   const capacity = Math.ceil(size / step) * step;
   return Math.ceil(capacity / PAGE) * PAGE;
+}
+
+/** Whether a shared body of this length may be pooled memory, which its holders' thread uses again once they let go. Pure. */
+export function poolSized(length: number): boolean {
+  return length >= POOL_MIN_BYTES && length <= POOL_MAX_BYTES;
 }
 
 export interface BufferPoolOptions {
@@ -61,7 +71,7 @@ export class BufferPool {
 
   /** A buffer of exactly `size` bytes over shared memory, with the caller as its one holder. Its contents are undefined. */
   take(size: number): Buffer {
-    if (size < POOL_MIN_BYTES || size > POOL_MAX_BYTES) return Buffer.from(new SharedArrayBuffer(size));
+    if (!poolSized(size)) return Buffer.from(new SharedArrayBuffer(size));
     const capacity = classCapacity(size);
     const reused = this.#free.get(capacity)?.pop();
     if (reused) this.#idleBytes -= capacity;
