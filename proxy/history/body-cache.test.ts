@@ -30,7 +30,7 @@ const body = (n: number, fill: number): Buffer => {
 describe('BodyCache', () => {
   it("keeps a copy of a body in the main thread's pooled memory, which is used again once the row is committed", () => {
     // Another thread's pool (the main thread's) hands the writer its bodies: one released there is overwritten here.
-    const pool = new BufferPool({ poison: true });
+    const pool = new BufferPool({ strict: true });
     const cache = new BodyCache();
     const sent = pool.take(100 * 1024);
     body(100 * 1024, 1).copy(sent);

@@ -55,6 +55,17 @@ describe('Exchange and its pooled bodies', () => {
     upstreamDone();
   });
 
+  it('lets go at once of bodies handed over after it ended (a passthrough upload that outlasted its answer)', () => {
+    const added: QueuedRecord[] = [];
+    const ex = exchange((r) => added.push(r));
+    ex.begin({ model: null, stream: false, originalBody: null, forwardedBody: null, modified: false });
+    ex.finish();
+    const late = joinShared([Buffer.alloc(SIZE, 'e')]);
+    ex.setBodies(late, late);
+    expect(released(late)).toBe(true);
+    expect(added[0]!.originalBody).toBeNull();
+  });
+
   it('hands the history its bodies and the collected response; what the history holds stays intact', () => {
     const held: QueuedRecord[] = [];
     const ex = exchange((r) => {

@@ -150,9 +150,9 @@ export class Exchange {
     };
   }
 
-  /** For bodies that stream upstream and are only known in full later. */
+  /** For bodies that stream upstream and are only known in full later; pooled bytes as in begin. */
   setBodies(original: BodyValue, forwarded: BodyValue): void {
-    if (this.#finished) return;
+    if (this.#finished) return bodyPool.release(original);
     this.#record.originalBody = original;
     this.#record.forwardedBody = forwarded;
   }

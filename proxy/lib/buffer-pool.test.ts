@@ -49,7 +49,7 @@ describe('BufferPool', () => {
   });
 
   it('counts every holder: a buffer retained twice needs three releases', () => {
-    const pool = new BufferPool({ poison: true });
+    const pool = new BufferPool({ strict: true });
     const a = pool.take(64 * KB).fill(7);
     pool.retain(a);
     pool.retain(a.subarray(10, 20));
@@ -65,7 +65,7 @@ describe('BufferPool', () => {
   });
 
   it('leaves alone what it did not hand out, and what it has already taken back', () => {
-    const pool = new BufferPool({ poison: true });
+    const pool = new BufferPool();
     const small = pool.take(POOL_MIN_BYTES - 1);
     const huge = pool.take(POOL_MAX_BYTES + 1);
     const plain = Buffer.alloc(64 * KB, 1);
@@ -82,6 +82,19 @@ describe('BufferPool', () => {
     expect(pool.idleBytes).toBe(64 * KB);
     const [x, y] = [pool.take(64 * KB), pool.take(64 * KB)];
     expect(x.buffer).not.toBe(y.buffer);
+  });
+
+  it('when strict, refuses to retain or release a buffer whose last holder let go, until it is handed out again', () => {
+    const pool = new BufferPool({ strict: true });
+    const a = pool.take(64 * KB);
+    pool.release(a);
+    expect(() => pool.release(a)).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+    expect(() => pool.retain(a)).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+    const again = pool.take(64 * KB);
+    expect(again.buffer).toBe(a.buffer);
+    pool.retain(again);
+    pool.release(again);
+    pool.release(again);
   });
 
   it('keeps at most IDLE_MAX_BYTES idle; past that a released buffer is left to the collector', () => {

@@ -5,6 +5,7 @@
 import type Router from '@koa/router';
 import { editedChunks, editedLength } from '../../lib/byte-edits.js';
 import { prepareMessagesBody, readBody } from '../body.js';
+import { bodyPool } from '../../lib/buffer-pool.js';
 import { effectiveModifierText } from '../../config.js';
 import { exchangeRoute, type RouteScope } from '../exchange-route.js';
 import type { ExchangeEnd } from '../exchange.js';
@@ -15,7 +16,14 @@ import type { ProxyRuntime } from '../runtime.js';
 export async function handleMessages(x: RouteScope): Promise<ExchangeEnd> {
   const { ctx, ex, config } = x;
   const raw = await readBody(ctx.req, config.bodyLimitBytes);
-  const prepared = prepareMessagesBody(raw, effectiveModifierText(config), x.rt.scanMemo);
+  let prepared;
+  try {
+    prepared = prepareMessagesBody(raw, effectiveModifierText(config), x.rt.scanMemo);
+  } catch (e) {
+    // Refused before the exchange took the body over (buffer-pool.ts).
+    bodyPool.release(raw);
+    throw e;
+  }
   const edits = prepared.edits;
   // The history gets the bytes, not decoded copies: decoding a big body costs more than
   // parsing it, and two JS strings held for a whole stream are four times its size. A

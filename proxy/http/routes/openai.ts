@@ -8,6 +8,7 @@
 import type Router from '@koa/router';
 import type Koa from 'koa';
 import { parseJsonObject, readBody } from '../body.js';
+import { bodyPool } from '../../lib/buffer-pool.js';
 import { effectiveModifierText } from '../../config.js';
 import { errors, toOpenAIErrorBody } from '../errors.js';
 import { exchangeRoute, type RouteScope } from '../exchange-route.js';
@@ -62,6 +63,9 @@ async function translateClientRequest(x: RouteScope): Promise<{ translated: Tran
   } catch (e) {
     ex.begin({ ...guess, originalBody, forwardedBody: null, modified: false });
     throw e;
+  } finally {
+    // The history gets the text; the bytes are no one's (buffer-pool.ts).
+    bodyPool.release(raw);
   }
 }
 
