@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HistoryError } from './errors.js';
 import { openHistory } from './index.js';
 import { listQuerySql } from './reader.js';
-import { BUSY_TIMEOUT_MS, historyFile, migrate, MIGRATIONS, openReadDatabase, openWriteDatabase, SCHEMA_VERSION, type Db } from './schema.js';
+import { BUSY_TIMEOUT_MS, historyFile, migrate, MIGRATIONS, openReadDatabase, openWriteDatabase, SCHEMA_VERSION, WRITER_CACHE_KIB, type Db } from './schema.js';
 import { tempDir } from './testing.js';
 
 const retention = { maxRows: 1000, maxAgeDays: 30 };
@@ -24,12 +24,13 @@ function track(db: Db): Db {
 }
 
 describe('opening and migrating', () => {
-  it('creates a fresh database at the current version, in WAL mode with NORMAL sync', () => {
+  it("creates a fresh database at the current version, in WAL mode with NORMAL sync and the writer's page cache", () => {
     const db = track(openWriteDatabase(join(dir(), 'h.sqlite')));
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(1);
     expect(db.pragma('busy_timeout', { simple: true })).toBe(BUSY_TIMEOUT_MS);
+    expect(db.pragma('cache_size', { simple: true })).toBe(-WRITER_CACHE_KIB);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table','index','trigger') ORDER BY name").pluck().all();
     expect(tables).toEqual(expect.arrayContaining(['exchanges', 'exchanges_fts', 'exchanges_started', 'exchanges_model', 'exchanges_status', 'exchanges_path', 'exchanges_fts_delete']));
   });
