@@ -48,6 +48,22 @@ describe('BufferPool', () => {
     expect(pool.take(200 * KB).buffer).not.toBe(a.buffer);
   });
 
+  it('lends a body a free buffer up to two classes larger when its own class has none', () => {
+    const pool = new BufferPool();
+    const size = 100 * KB;
+    const next = classCapacity(classCapacity(size) + 1);
+    const third = classCapacity(classCapacity(next + 1) + 1);
+    const [a, b] = [pool.take(next), pool.take(third)];
+    pool.release(a);
+    pool.release(b);
+    const got = pool.take(size);
+    expect(got.buffer).toBe(a.buffer);
+    expect(got.length).toBe(size);
+    // Three classes up is too wasteful: new memory instead.
+    expect(pool.take(size).buffer).not.toBe(b.buffer);
+    expect(pool.idleBytes).toBe(third);
+  });
+
   it('counts every holder: a buffer retained twice needs three releases', () => {
     const pool = new BufferPool({ strict: true });
     const a = pool.take(64 * KB).fill(7);
