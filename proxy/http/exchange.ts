@@ -60,8 +60,6 @@ export class Exchange {
   #finished = false;
   readonly #response = new ByteCollector();
   #assembler: Assembler | null = null;
-  /** False while upstream may still read the sent body (see upstreamReading). */
-  #upstreamDone = true;
   #done!: () => void;
   /** Settles when the exchange is recorded: lets shutdown wait for in-flight work. */
   readonly done = new Promise<void>((resolve) => (this.#done = resolve));
@@ -136,17 +134,17 @@ export class Exchange {
 
   /**
    * The upstream request writes views of the sent body (a splice) and may still be writing
-   * when the exchange ends (an early answer); its body is released only once the returned
-   * function has been called as well, when upstream is done with it.
+   * when the exchange ends (an early answer): it holds the body too, until the returned
+   * function is called, when upstream is done with it.
    */
   upstreamReading(): () => void {
-    this.#upstreamDone = false;
+    const body = this.#record.originalBody;
+    bodyPool.retain(body);
     let called = false;
     return () => {
       if (called) return;
       called = true;
-      this.#upstreamDone = true;
-      if (this.#finished) bodyPool.release(this.#record.originalBody);
+      bodyPool.release(body);
     };
   }
 
@@ -215,7 +213,7 @@ export class Exchange {
     }
     // The history holds what it keeps of the bodies (outbox.ts); the exchange is done with them.
     bodyPool.release(bytes);
-    if (this.#upstreamDone) bodyPool.release(r.originalBody);
+    bodyPool.release(r.originalBody);
     if (end.error) {
       deps.events.emit('request:error', { id: r.id, code: end.error.code, message: logValue(r.error ?? '', ERROR_LOG_MAX), status: r.status });
     }
