@@ -1,12 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import getRawBody from 'raw-body';
-import { errors } from './errors.js';
+import { errors, type ProxyError } from './errors.js';
 import { bodyPool } from '../lib/buffer-pool.js';
 import { joinShared } from '../lib/shared-bytes.js';
 import { applyModifier } from '../modifier/modifier.js';
 import type { ScanMemo } from '../modifier/scan-memo.js';
 import { spliceMessagesBody, type SplicedBody } from '../modifier/splice.js';
 import { stringifyJson } from '../lib/walk.js';
+
+const unreadable = (why: string): ProxyError => errors.invalidRequest(`Could not read the request body: ${why}`);
 
 /**
  * Reads the whole request body, refusing more than `limit` bytes with a 413. The body is
@@ -26,7 +28,7 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
     if (type === 'request.aborted') {
       throw errors.clientAborted('while sending the body', err);
     }
-    throw errors.invalidRequest(`Could not read the request body: ${(err as Error).message}`);
+    throw unreadable((err as Error).message);
   }
 }
 
@@ -57,7 +59,7 @@ function readDeclared(req: IncomingMessage, length: number): Promise<Buffer> {
       reject(err);
     };
     const onData = (chunk: Buffer): void => {
-      if (at + chunk.length > length) return fail(errors.invalidRequest('Could not read the request body: it is longer than its content-length.'));
+      if (at + chunk.length > length) return fail(unreadable('it is longer than its content-length.'));
       out.set(chunk, at);
       at += chunk.length;
     };
@@ -67,7 +69,7 @@ function readDeclared(req: IncomingMessage, length: number): Promise<Buffer> {
       resolve(out);
     };
     const onError = (err: Error): void =>
-      fail((err as { code?: string }).code === 'ECONNRESET' ? errors.clientAborted('while sending the body', err) : errors.invalidRequest(`Could not read the request body: ${err.message}`));
+      fail((err as { code?: string }).code === 'ECONNRESET' ? errors.clientAborted('while sending the body', err) : unreadable(err.message));
     const onClose = (): void => {
       if (!req.complete) fail(errors.clientAborted('while sending the body'));
     };
