@@ -3,6 +3,8 @@ import type { ExchangeRecord } from '../contract/types.js';
 import { HistoryError } from './errors.js';
 import { closeAfterEach, setup, addAll, allIds, countRows } from './history-harness.js';
 import { makeRecord } from './testing.js';
+import { assembleStream } from '../anthropic/sse-assembler.js';
+import { DEFAULT_TOOL, sseEvents } from '../../test/anthropic-fixtures.js';
 
 closeAfterEach();
 
@@ -58,6 +60,23 @@ describe('writing and reading back', () => {
     expect(await history.get(full.id)).toEqual({ ...full, session: `x:${full.id}` });
     expect(await history.get('sparse')).toEqual({ ...sparse, session: 'x:sparse' });
     expect(await history.get('missing')).toBeNull();
+  });
+
+  it("assembles a stored stream's message itself, unless the record brings one or the stored bytes are cut", async () => {
+    const { history } = await setup();
+    const stream = sseEvents('tool_use').join('');
+    const sse = { 'content-type': 'text/event-stream; charset=utf-8' };
+    const whole = makeRecord({ id: 'whole', stream: true, responseHeaders: sse, responseBody: stream, assembled: null });
+    const cut = makeRecord({ id: 'cut', stream: true, responseHeaders: sse, responseBody: stream.slice(0, 200), responseTruncated: true, assembled: null });
+    const json = makeRecord({ id: 'json', stream: true, responseBody: stream, assembled: null });
+    for (const r of [whole, cut, json]) history.add(r);
+    await history.flush();
+    const message = assembleStream(Buffer.from(stream)).message;
+    expect(message).toMatchObject({ content: [{ type: 'text' }, { type: 'tool_use', input: DEFAULT_TOOL.input }] });
+    expect(JSON.parse((await history.get('whole'))!.assembled!)).toEqual(message);
+    expect((await history.get('cut'))!.assembled).toBeNull();
+    // Not an event stream by its headers (an error answer to a stream request): its bytes are the answer.
+    expect((await history.get('json'))!.assembled).toBeNull();
   });
 
   it('lists summaries without bodies, with byte sizes of the stored bodies', async () => {

@@ -5,6 +5,7 @@
  * A row is inserted first for its `seq`, which the part links and the session placement
  * need; the same transaction then fills in bodies, headers and the turn.
  */
+import { assembledText, isEventStreamType } from '../anthropic/sse-assembler.js';
 import { estimateCost } from '../contract/prices.js';
 import { applyByteEdits, editsFit, isEditedBody, type ByteEdit } from '../lib/byte-edits.js';
 import { packText, pack } from './codec.js';
@@ -49,6 +50,15 @@ function forwardedInput(value: ForwardedValue, originalValue: unknown, original:
   // Only the proxy makes splices, of the body it also sends here: one that does not fit is a bug, and no body is better than a wrong one.
   if (original === null || !editsFit(original.length, value.edits)) return { bytes: null, edits: null };
   return { bytes: null, edits: value.edits };
+}
+
+/**
+ * A stream's message, assembled here rather than event by event on the main thread, which
+ * sends it only when the stored bytes are not the whole stream (exchange.ts).
+ */
+function streamMessage(record: QueuedRecord, response: Buffer | null): string | null {
+  if (response === null || record.responseTruncated || !isEventStreamType(record.responseHeaders?.['content-type'])) return null;
+  return assembledText(response);
 }
 
 /** What a row keeps of a stored body. */
@@ -133,7 +143,7 @@ export class RecordWriter {
     const original = bodyBytes(record.originalBody);
     const forwarded = forwardedInput(record.forwardedBody, record.originalBody, original);
     const response = bodyBytes(record.responseBody);
-    const assembled = typeof record.assembled === 'string' ? record.assembled : null;
+    const assembled = typeof record.assembled === 'string' ? record.assembled : streamMessage(record, response);
     const bodies = this.#bodies({
       seq,
       original,

@@ -13,10 +13,12 @@ import { newExchangeId } from './ids.js';
 import { stringifyJson } from '../lib/walk.js';
 import type { Logger } from '../lib/log.js';
 import { logValue } from '../lib/log-safe.js';
+import { bodyText, ERROR_LOG_MAX, finishLine, truncate } from './exchange-log.js';
 import { ByteCollector } from '../lib/byte-collector.js';
 import { bodyPool } from '../lib/buffer-pool.js';
 import { redactHeaders, scrubSecrets, type HeaderBag } from '../lib/redact.js';
-import { createStreamAssembler, usageFromAnthropic } from './sse-assembler.js';
+import { createStreamAssembler, usageFromAnthropic } from '../anthropic/sse-assembler.js';
+import { summarizeStream, type StreamSummary } from '../anthropic/sse-summary.js';
 import type { Dialect, ExchangeOutcome, Usage } from '../contract/types.js';
 import { isRecord } from '../lib/json.js';
 import { claimReplay } from './replay-link.js';
@@ -59,6 +61,8 @@ export class Exchange {
   #started = false;
   #finished = false;
   readonly #response = new ByteCollector();
+  #eventStream = false;
+  /** Only for a stream longer than what is stored (see chunk). */
   #assembler: Assembler | null = null;
   #done!: () => void;
   /** Settles when the exchange is recorded: lets shutdown wait for in-flight work. */
@@ -160,24 +164,21 @@ export class Exchange {
     r.status = status;
     r.ttfbMs = this.#elapsed();
     r.responseHeaders = redactHeaders(headers);
-    if (isEventStream(headers)) {
-      r.stream = true;
-      this.#assembler = createStreamAssembler();
-    }
+    if (isEventStream(headers)) r.stream = this.#eventStream = true;
     this.#deps.events.emit('response:start', { id: r.id, status, ttfbMs: r.ttfbMs });
   }
 
   /** Called after the chunk was handed to the client. */
   chunk(chunk: Buffer): void {
-    const cap = this.#deps.maxStoredResponseBytes;
-    if (this.#response.length < cap) {
-      const room = cap - this.#response.length;
-      const kept = chunk.length <= room ? chunk : chunk.subarray(0, room);
-      this.#response.push(kept);
-      if (kept.length < chunk.length) this.#record.responseTruncated = true;
-    } else {
-      this.#record.responseTruncated = true;
+    const room = this.#deps.maxStoredResponseBytes - this.#response.length;
+    if (chunk.length > room && this.#eventStream && !this.#assembler) {
+      // The stored bytes will not hold the whole stream, so the writer could not assemble its
+      // message from them: from here on it is assembled here, starting from what was stored.
+      this.#assembler = createStreamAssembler();
+      this.#response.forEach((stored) => this.#assembler!.push(stored));
     }
+    if (room > 0) this.#response.push(chunk.length <= room ? chunk : chunk.subarray(0, room));
+    if (chunk.length > room) this.#record.responseTruncated = true;
     this.#assembler?.push(chunk);
   }
 
@@ -235,10 +236,17 @@ export class Exchange {
   /** Fills model, usage, stop reason and error from what came back. */
   #summarize(bytes: Buffer | null): void {
     const r = this.#record;
-    if (this.#assembler) {
-      const a = this.#assembler.end();
-      this.#assembler = null;
-      if (a.message) r.assembled = stringifyJson(a.message)!;
+    if (this.#eventStream) {
+      let a: StreamSummary;
+      if (this.#assembler) {
+        const assembled = this.#assembler.end();
+        this.#assembler = null;
+        if (assembled.message) r.assembled = stringifyJson(assembled.message)!;
+        a = assembled;
+      } else {
+        // What the log and the record's columns need; the history's writer assembles the message from the stored bytes.
+        a = summarizeStream(bytes);
+      }
       r.model = a.model ?? r.model;
       r.stopReason = a.stopReason;
       r.usage = a.usage;
@@ -269,30 +277,4 @@ export class Exchange {
       r.usage = { input: body.input_tokens, output: 0, cacheRead: 0, cacheCreation: 0 } satisfies Usage;
     }
   }
-}
-
-function truncate(s: string, n: number): string {
-  return s.length <= n ? s : `${s.slice(0, n)}… (${s.length} chars)`;
-}
-
-function bodyText(body: string | Uint8Array): string {
-  return typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-}
-
-/** Upstream error messages run longer than names and paths, and are worth reading whole. */
-const ERROR_LOG_MAX = 1024;
-
-function finishLine(r: QueuedRecord): string {
-  const parts = [`← ${r.status ?? '---'} ${logValue(r.method)} ${logValue(r.path)}`];
-  if (r.model) parts.push(logValue(r.model));
-  parts.push(`${r.durationMs}ms`);
-  if (r.ttfbMs !== null) parts.push(`ttfb ${r.ttfbMs}ms`);
-  if (r.usage) {
-    parts.push(`in ${r.usage.input} out ${r.usage.output}`);
-    if (r.usage.cacheRead || r.usage.cacheCreation) parts.push(`cache r${r.usage.cacheRead}/w${r.usage.cacheCreation}`);
-  }
-  if (r.stopReason) parts.push(logValue(r.stopReason));
-  if (r.outcome !== 'ok') parts.push(`[${r.outcome}]`);
-  if (r.error) parts.push(logValue(r.error, ERROR_LOG_MAX));
-  return parts.join(' ');
 }

@@ -3,6 +3,7 @@
  * objects in and gets the objects to send out.
  */
 import type { HeaderBag } from '../lib/redact.js';
+import { isEventStreamType } from '../anthropic/sse-assembler.js';
 import { REPLAY_HEADER } from './replay-link.js';
 
 /** RFC 9110 §7.6.1 connection-specific headers, plus ones the proxy recomputes itself. */
@@ -73,5 +74,5 @@ export function headerValue(headers: HeaderBag, name: string): string | undefine
 
 /** Whether a response is Server-Sent Events (a stream the proxy never buffers). */
 export function isEventStream(headers: HeaderBag): boolean {
-  return (headerValue(headers, 'content-type') ?? '').startsWith('text/event-stream');
+  return isEventStreamType(headerValue(headers, 'content-type'));
 }

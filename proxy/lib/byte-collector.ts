@@ -32,6 +32,12 @@ export class ByteCollector {
     this.#length += chunk.length;
   }
 
+  /** Each stored piece in order, as views into the collector's blocks. */
+  forEach(fn: (piece: Buffer) => void): void {
+    for (const b of this.#full) fn(b);
+    if (this.#block && this.#used > 0) fn(this.#block.subarray(0, this.#used));
+  }
+
   /** Everything pushed, in shared memory for the history's writer (shared-bytes.ts); null when nothing was. */
   take(): Buffer | null {
     if (this.#length === 0) return null;

@@ -1,14 +1,15 @@
 /**
  * Rebuilds the final Anthropic Message from a streamed (SSE) response, for history.
- * It runs on a copy of the bytes, off the hot path, so it favours resilience over
- * strictness: bad events are counted and skipped, unknown events and block types are
- * carried through, and a stream cut short yields whatever was assembled so far.
+ * The history's writer thread runs it on the stored bytes; the main thread only when a
+ * stream outgrows what is stored (exchange.ts). It favours resilience over strictness:
+ * bad events are counted and skipped, unknown events and block types are carried through,
+ * and a stream cut short yields whatever was assembled so far.
  */
 
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { Usage } from '../contract/types.js';
 import { isRecord } from '../lib/json.js';
-import { cloneJson } from '../lib/walk.js';
+import { cloneJson, stringifyJson } from '../lib/walk.js';
 
 export interface AssembledStream {
   /** The Message as the non-streaming API would have returned it; null without message_start. */
@@ -61,6 +62,42 @@ export function usageFromAnthropic(u: unknown): Usage | null {
 /** Blocks whose `input` arrives as `input_json_delta` fragments. */
 function takesJsonInput(block: Json): boolean {
   return typeof block.type === 'string' && (block.type === 'tool_use' || block.type.endsWith('_tool_use'));
+}
+
+/** A message_delta applied to the message so far: its delta's fields, and its usage. */
+export function applyMessageDelta(message: Json, data: Json): void {
+  if (isObject(data.delta)) {
+    for (const [k, v] of Object.entries(data.delta)) message[k] = v;
+  }
+  if (isObject(data.usage)) {
+    if (!isObject(message.usage)) message.usage = {};
+    const target = message.usage as Json;
+    // Counters in message_delta are cumulative totals: overwrite when present, never add.
+    for (const [k, v] of Object.entries(data.usage)) {
+      if (v !== null && v !== undefined) target[k] = v;
+    }
+  }
+}
+
+/** An `error` event's payload. */
+export function streamError(data: Json): NonNullable<AssembledStream['error']> {
+  const e = isObject(data.error) ? data.error : {};
+  return {
+    type: typeof e.type === 'string' ? e.type : 'unknown_error',
+    message: typeof e.message === 'string' ? e.message : '',
+  };
+}
+
+/** What the log and the record read from a stream: from its message (as far as assembled) and its error event. */
+export type StreamSummary = Pick<AssembledStream, 'model' | 'stopReason' | 'usage' | 'error'>;
+
+export function summaryOf(message: Json | null, error: AssembledStream['error']): StreamSummary {
+  return {
+    model: typeof message?.model === 'string' ? message.model : null,
+    stopReason: typeof message?.stop_reason === 'string' ? message.stop_reason : null,
+    usage: message ? usageFromAnthropic(message.usage) : null,
+    error,
+  };
 }
 
 export function createStreamAssembler(): StreamAssembler {
@@ -117,13 +154,6 @@ export function createStreamAssembler(): StreamAssembler {
     }
   }
 
-  function mergeUsage(target: Json, patch: Json): void {
-    // Counters in message_delta are cumulative totals: overwrite when present, never add.
-    for (const [k, v] of Object.entries(patch)) {
-      if (v !== null && v !== undefined) target[k] = v;
-    }
-  }
-
   function onEvent(ev: EventSourceMessage): void {
     events++;
     let data: unknown;
@@ -160,28 +190,15 @@ export function createStreamAssembler(): StreamAssembler {
       case 'content_block_stop':
         if (typeof data.index === 'number') finishBlock(data.index);
         break;
-      case 'message_delta': {
-        if (!message) return;
-        if (isObject(data.delta)) {
-          for (const [k, v] of Object.entries(data.delta)) message[k] = v;
-        }
-        if (isObject(data.usage)) {
-          if (!isObject(message.usage)) message.usage = {};
-          mergeUsage(message.usage as Json, data.usage);
-        }
+      case 'message_delta':
+        if (message) applyMessageDelta(message, data);
         break;
-      }
       case 'message_stop':
         complete = true;
         break;
-      case 'error': {
-        const e = isObject(data.error) ? data.error : {};
-        error = {
-          type: typeof e.type === 'string' ? e.type : 'unknown_error',
-          message: typeof e.message === 'string' ? e.message : '',
-        };
+      case 'error':
+        error = streamError(data);
         break;
-      }
       default:
         // ping and event types added later: nothing to assemble.
         break;
@@ -202,19 +219,21 @@ export function createStreamAssembler(): StreamAssembler {
       if (message) {
         assembled = { ...message, content: content.filter((b): b is Json => b !== undefined) };
       }
-      result = {
-        message: assembled,
-        model: typeof assembled?.model === 'string' ? assembled.model : null,
-        stopReason: typeof assembled?.stop_reason === 'string' ? assembled.stop_reason : null,
-        usage: assembled ? usageFromAnthropic(assembled.usage) : null,
-        error,
-        events,
-        invalidEvents,
-        complete,
-      };
+      result = { message: assembled, ...summaryOf(assembled, error), events, invalidEvents, complete };
       return result;
     },
   };
+}
+
+/** Whether a response's content type is Server-Sent Events. */
+export function isEventStreamType(contentType: string | undefined): boolean {
+  return (contentType ?? '').startsWith('text/event-stream');
+}
+
+/** The message of a whole stored stream, as the history stores it; null when it has none. */
+export function assembledText(body: Buffer): string | null {
+  const { message } = assembleStream(body);
+  return message ? stringifyJson(message)! : null;
 }
 
 /** Convenience for a response already fully buffered. */
