@@ -148,6 +148,30 @@ describe('proxy with a configured key and the modifier on', () => {
     await expectDeliveredAsItArrives(h, res, 'event: message_start');
   });
 
+  it("sends an event stream's headers at once when its first event is slow to come", async () => {
+    const events = sseEvents('text').join('');
+    let sendFirst!: () => void;
+    const firstMayGo = new Promise<void>((resolve) => (sendFirst = resolve));
+    h.fake.enqueue({
+      kind: 'custom',
+      handler: async (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+        res.flushHeaders();
+        await firstMayGo;
+        res.end(events);
+      },
+    });
+    const res = await fetch(`${h.baseUrl}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', max_tokens: 5, stream: true, messages: [{ role: 'user', content: 'x' }] }),
+    });
+    // fetch resolves on the response's headers: here, before upstream sent any event.
+    expect(res.status).toBe(200);
+    sendFirst();
+    expect(await res.text()).toBe(events);
+  });
+
   it('aborts upstream at once when the client disconnects mid-stream, and records it', async () => {
     h.fake.enqueue({ kind: 'stream', stream: 'text', paceMs: 300 });
     const body = { model: 'm', max_tokens: 5, stream: true, messages: [{ role: 'user', content: 'abort me' }] };

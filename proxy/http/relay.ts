@@ -88,9 +88,10 @@ export interface StreamHooks {
 }
 
 /**
- * Sends `head` now and moves the body to the client as it arrives, with backpressure. An
- * event stream's headers are flushed at once: a client waiting on a slow first event should
- * see the 200 immediately.
+ * Sends `head` and moves the body to the client as it arrives, with backpressure. An event
+ * stream's headers go out with its first event when that event came with them, as it
+ * usually does, in one write; else on their own, at once: a client waiting on a slow first
+ * event should see the 200 immediately.
  */
 export async function relayStream(
   x: RouteScope,
@@ -103,9 +104,12 @@ export async function relayStream(
   ex.responseStarted(up.status, up.headers);
   ctx.respond = false;
   res.writeHead(up.status, head);
-  if (isEventStream(head)) res.flushHeaders();
+  let written = false;
+  // A first event already here is written before the loop's check phase comes.
+  if (isEventStream(head)) setImmediate(() => written || res.destroyed || res.flushHeaders());
   res.on('drain', () => up.body.resume());
   const end = await drain(up, x.client, (chunk) => {
+    written = true;
     const out = hooks.write ? hooks.write(chunk) : chunk;
     if (out.length > 0 && !res.write(out)) up.body.pause();
     ex.chunk(chunk);
