@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { bodyPool, POOL_MIN_BYTES } from './buffer-pool.js';
 import { ByteCollector } from './byte-collector.js';
 
 describe('ByteCollector', () => {
@@ -38,5 +39,24 @@ describe('ByteCollector', () => {
     expect(c.take()!.toString()).toBe('ab');
     expect(c.length).toBe(0);
     expect(c.take()).toBeNull();
+  });
+
+  it('collects into a buffer from the body pool, and gives back to the pool each one it outgrows', () => {
+    const c = new ByteCollector();
+    c.push(Buffer.alloc(1000, 1));
+    let first!: Buffer;
+    c.forEach((b) => (first = b));
+    expect(first.buffer).toBeInstanceOf(SharedArrayBuffer);
+    // Past the first buffer: the bytes move to a larger one, and the first is the pool's again
+    // (which, under the test runner, overwrites what it gets back).
+    c.push(Buffer.alloc(POOL_MIN_BYTES, 2));
+    expect(first[0]).toBe(0xee);
+    const taken = c.take()!;
+    expect(taken.length).toBe(1000 + POOL_MIN_BYTES);
+    expect(taken[999]).toBe(1);
+    expect(taken[1000]).toBe(2);
+    // The taker is its holder: released, the pool has it back.
+    bodyPool.release(taken);
+    expect(taken[0]).toBe(0xee);
   });
 });
