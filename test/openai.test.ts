@@ -4,7 +4,7 @@
  */
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_TEXT_PIECES, DEFAULT_THINKING, DEFAULT_TOOL, MODELS } from './anthropic-fixtures.js';
+import { DEFAULT_TEXT_PIECES, DEFAULT_THINKING, DEFAULT_TOOL, MODELS, sseEvents, sseFrame } from './anthropic-fixtures.js';
 import { abortMidStream, expectDeliveredAsItArrives, lastRow, startHarness, type Harness } from './harness.js';
 
 const MODEL = 'claude-sonnet-4-5-20250929';
@@ -103,6 +103,25 @@ describe('chat completions', () => {
     const res = await post(h, { model: MODEL, stream: true, messages: [{ role: 'user', content: 'Hi' }] });
     const text = await expectDeliveredAsItArrives(h, res, '"content":"Hello"');
     expect(text).toContain('"role":"assistant"');
+  });
+
+  it("sends the stream's headers at once when upstream's first event translates to nothing and the next is slow", async () => {
+    let sendRest!: () => void;
+    const restMayGo = new Promise<void>((resolve) => (sendRest = resolve));
+    h.fake.enqueue({
+      kind: 'custom',
+      handler: async (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+        res.write(sseFrame('ping', { type: 'ping' }));
+        await restMayGo;
+        res.end(sseEvents('text').join(''));
+      },
+    });
+    const res = await post(h, { model: MODEL, stream: true, messages: [{ role: 'user', content: 'Hi' }] });
+    // fetch resolves on the response's headers: here, while upstream still holds its events back.
+    expect(res.status).toBe(200);
+    sendRest();
+    expect(await res.text()).toContain('"content":"Hello"');
   });
 
   it('aborts upstream when the client disconnects mid-stream', async () => {

@@ -109,8 +109,8 @@ export async function relayStream(
   if (isEventStream(head)) setImmediate(() => written || res.destroyed || res.flushHeaders());
   res.on('drain', () => up.body.resume());
   const end = await drain(up, x.client, (chunk) => {
-    written = true;
     const out = hooks.write ? hooks.write(chunk) : chunk;
+    if (out.length > 0) written = true;
     if (out.length > 0 && !res.write(out)) up.body.pause();
     ex.chunk(chunk);
   });
