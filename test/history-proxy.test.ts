@@ -17,7 +17,7 @@ import { historyFile, MIGRATIONS, openWriteDatabase } from '../proxy/history/sch
 import { createProxy } from '../proxy/index.js';
 import { ProxyEvents } from '../proxy/lib/events.js';
 import { cutNote } from '../proxy/http/routes/passthrough.js';
-import { startHarness, type Harness } from './harness.js';
+import { lastRow, startHarness, type Harness } from './harness.js';
 
 const CONFIGURED = 'sk-ant-api03-CONFIGURED-never-stored-7c1e';
 const CLIENT = 'sk-ant-api03-CLIENT-never-stored-2b9d';
@@ -51,6 +51,23 @@ describe('history written by the proxy', () => {
       const bytes = readFileSync(join(h.dataDir, file));
       expect(bytes.includes(CONFIGURED), `${file} holds the configured key`).toBe(false);
       expect(bytes.includes(CLIENT), `${file} holds the client key`).toBe(false);
+    }
+  });
+
+  it("stores each turn of a thread as sent when its body is shorter than the pool's buffers (a collected passthrough body)", async () => {
+    // A body under the pool's smallest class, collected in a pooled buffer: the writer's cache
+    // of the thread's last body must copy it, since the main thread reuses that buffer.
+    h = await startHarness({});
+    const headers = { 'content-type': 'application/json', 'x-api-key': 'k', 'x-claude-code-session-id': 'short-bodies' };
+    const body = (c: string): string =>
+      JSON.stringify({ model: 'm', max_tokens: 1, messages: [{ role: 'user', content: c.repeat(9000) }, { role: 'assistant', content: 'ok' }, { role: 'user', content: 'z'.repeat(9000) }] });
+    for (const [i, c] of ['a', 'b', 'c'].entries()) {
+      // The first answer outgrows its collector's first buffer, which goes back to the pool mid-answer.
+      h.fake.enqueue({ kind: 'raw', status: 200, headers: { 'content-type': 'application/json' }, body: i === 0 ? JSON.stringify({ pad: 'x'.repeat(40_000) }) : '{"ok":true}' });
+      const res = await fetch(`${h.baseUrl}/v1/messages`, { method: 'PUT', headers, body: body(c) });
+      await res.text();
+      expect(h.fake.last().body).toBe(body(c));
+      expect((await lastRow(h)).originalBody, `turn ${c}`).toBe(body(c));
     }
   });
 

@@ -5,6 +5,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { openHistory, type History } from './index.js';
 import { makeRecord, tempDir } from './testing.js';
+import { BufferPool, POOL_MIN_BYTES } from '../lib/buffer-pool.js';
 import { recordChars, SHED_BODIES_ABOVE_CHARS, SHED_BODY_TEXT } from './shedding.js';
 
 let history: History | null = null;
@@ -50,4 +51,10 @@ it('counts a body forwarded as received once, as it is held once, and each copy 
   const text = 'x'.repeat(5000);
   expect(recordChars({ ...base, originalBody: text, forwardedBody: text })).toBe(once + 5000);
   expect(recordChars({ ...base, originalBody: bytes, forwardedBody: { edits: [{ start: 0, end: 0, insert: Buffer.alloc(10) }] } })).toBe(once + 10);
+});
+
+it('counts a short body in pooled memory as its whole buffer, which it keeps alive', () => {
+  const base = makeRecord({ originalBody: null, forwardedBody: null, assembled: null });
+  const pooled = new BufferPool().take(POOL_MIN_BYTES).subarray(0, 200);
+  expect(recordChars({ ...base, responseBody: pooled })).toBe(recordChars({ ...base, responseBody: null }) + POOL_MIN_BYTES);
 });

@@ -4,7 +4,7 @@
  * An entry only names rows and parts that exist: the writer drops the cache whenever rows
  * go away or a transaction fails.
  */
-import { poolSized } from '../lib/buffer-pool.js';
+import { mayBePooled } from '../lib/buffer-pool.js';
 import type { BodyShape } from './body-shape.js';
 import { AGENT_HEADER, headerValue, SESSION_HEADER } from './session-match.js';
 
@@ -24,14 +24,14 @@ function cost(shape: BodyShape): number {
 const COPY_HEADROOM = 1 / 8;
 
 /**
- * The body as the cache may keep it. A shared one of pooled size may be the main thread's
- * pooled buffer (buffer-pool.ts), used again once the writer has committed the row, so it is copied:
+ * The body as the cache may keep it. One over a buffer that may be the main thread's pooled
+ * memory (buffer-pool.ts), used again once the writer has committed the row, is copied:
  * into the thread's previous copy when that has room, since a new copy per turn would wait
  * in the old generation for a full collection. A small body viewing a large buffer is
  * copied too, so the cache does not hold the rest.
  */
 function ownBytes(bytes: Buffer, previous: Buffer | undefined): Buffer {
-  const pooled = bytes.buffer instanceof SharedArrayBuffer && poolSized(bytes.length);
+  const pooled = mayBePooled(bytes);
   if (!pooled && bytes.buffer.byteLength <= 2 * bytes.length + 4096) return bytes;
   // Only memory the cache allocated itself is written again: any other buffer may be its owner's still.
   const room = previous && copies.has(previous.buffer) && previous.buffer.byteLength >= bytes.length ? previous.buffer : null;

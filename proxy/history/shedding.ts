@@ -2,6 +2,7 @@
  * Backlog policy: past a size, new rows are still written but without their bodies, so
  * memory stays bounded while the history keeps every exchange's timings, status and usage.
  */
+import { heldBytes } from '../lib/buffer-pool.js';
 import { isEditedBody } from '../lib/byte-edits.js';
 import type { QueuedRecord } from './protocol.js';
 
@@ -17,11 +18,12 @@ export const SHED_BODIES_ABOVE_CHARS = 32 * 1024 * 1024;
 export const SHED_BODY_TEXT = '[not stored: the history writer was overloaded when this exchange finished]';
 
 /** What a queued record costs in the backlog: its bodies and a fixed share for the rest. A body
- * forwarded as received is the sent body's very buffer, held once; a string is copied per field. */
+ * forwarded as received is the sent body's very buffer, held once; a string is copied per field.
+ * A body in pooled memory holds its whole buffer, which for a short answer is the pool's smallest. */
 export function recordChars(r: QueuedRecord): number {
   const f = r.forwardedBody;
-  const forwarded = isEditedBody(f) ? f.edits.reduce((n, e) => n + e.insert.length, 0) : f instanceof Uint8Array && f === r.originalBody ? 0 : (f?.length ?? 0);
-  return 1024 + (r.originalBody?.length ?? 0) + forwarded + (r.responseBody?.length ?? 0) + (r.assembled?.length ?? 0);
+  const forwarded = isEditedBody(f) ? f.edits.reduce((n, e) => n + e.insert.length, 0) : f instanceof Uint8Array && f === r.originalBody ? 0 : heldBytes(f);
+  return 1024 + heldBytes(r.originalBody) + forwarded + heldBytes(r.responseBody) + (r.assembled?.length ?? 0);
 }
 
 /** The record as stored under overload: placeholders instead of bodies. Pure. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BufferPool, classCapacity, IDLE_MAX_BYTES, POOL_MAX_BYTES, POOL_MIN_BYTES } from './buffer-pool.js';
+import { BufferPool, classCapacity, heldBytes, IDLE_MAX_BYTES, mayBePooled, POOL_MAX_BYTES, POOL_MIN_BYTES } from './buffer-pool.js';
 
 const KB = 1024;
 
@@ -119,5 +119,25 @@ describe('BufferPool', () => {
     const taken = Array.from({ length: fit + 3 }, () => pool.take(POOL_MAX_BYTES));
     for (const b of taken) pool.release(b);
     expect(pool.idleBytes).toBe(fit * POOL_MAX_BYTES);
+  });
+});
+
+describe('mayBePooled and heldBytes', () => {
+  it('tell a body over pooled memory by its buffer, whatever the body is short of it', () => {
+    const pool = new BufferPool();
+    const pooled = pool.take(POOL_MIN_BYTES);
+    const short = pooled.subarray(0, 100);
+    expect(mayBePooled(short)).toBe(true);
+    expect(heldBytes(short)).toBe(POOL_MIN_BYTES);
+    expect(mayBePooled(pool.take(POOL_MAX_BYTES))).toBe(true);
+    // What the pool makes for every other size is exactly that size, outside its bounds.
+    for (const size of [POOL_MIN_BYTES - 1, POOL_MAX_BYTES + 1]) {
+      const own = pool.take(size);
+      expect(mayBePooled(own)).toBe(false);
+      expect(heldBytes(own)).toBe(size);
+    }
+    expect(mayBePooled(Buffer.alloc(POOL_MIN_BYTES))).toBe(false);
+    expect(heldBytes('abc')).toBe(3);
+    expect(heldBytes(null)).toBe(0);
   });
 });

@@ -17,7 +17,7 @@
  *
  * Only the thread that takes a buffer counts its holders. Another thread may read it (it is
  * shared) only while a holder on this thread keeps it, and must copy what it keeps longer
- * (any shared body `poolSized` allows).
+ * (any body over a buffer `mayBePooled` allows).
  */
 
 import { AddendumError } from './errors.js';
@@ -55,6 +55,25 @@ export function classCapacity(size: number): number {
 /** Whether a shared body of this length may be pooled memory, which its holders' thread uses again once they let go. Pure. */
 export function poolSized(length: number): boolean {
   return length >= POOL_MIN_BYTES && length <= POOL_MAX_BYTES;
+}
+
+/**
+ * Whether these bytes may be over pooled memory, which the pool hands out again once their
+ * holders let go. Decided by the buffer, not the body: a body shorter than the pool's
+ * smallest class may sit in a pooled buffer (a response collected in one, byte-collector.ts).
+ * Every pooled buffer's size is a class capacity within the pool's bounds, and the pool
+ * makes every other shared buffer exactly its body's size, outside them. Pure.
+ */
+export function mayBePooled(bytes: Uint8Array): boolean {
+  if (!(bytes.buffer instanceof SharedArrayBuffer)) return false;
+  const size = bytes.buffer.byteLength;
+  return size >= POOL_MIN_BYTES && size <= classCapacity(POOL_MAX_BYTES);
+}
+
+/** The memory a body keeps alive while it is held: its whole buffer when that may be pooled. Pure. */
+export function heldBytes(body: Uint8Array | string | null | undefined): number {
+  if (body === null || body === undefined) return 0;
+  return typeof body !== 'string' && mayBePooled(body) ? body.buffer.byteLength : body.length;
 }
 
 export interface BufferPoolOptions {
