@@ -64,17 +64,22 @@ function takesJsonInput(block: Json): boolean {
   return typeof block.type === 'string' && (block.type === 'tool_use' || block.type.endsWith('_tool_use'));
 }
 
+/** Sets a field as the JSON has it: a `__proto__` key stays a field, where assigning it would replace the object's prototype. */
+function setField(target: Json, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** A message_delta applied to the message so far: its delta's fields, and its usage. */
 export function applyMessageDelta(message: Json, data: Json): void {
   if (isObject(data.delta)) {
-    for (const [k, v] of Object.entries(data.delta)) message[k] = v;
+    for (const [k, v] of Object.entries(data.delta)) setField(message, k, v);
   }
   if (isObject(data.usage)) {
     if (!isObject(message.usage)) message.usage = {};
     const target = message.usage as Json;
     // Counters in message_delta are cumulative totals: overwrite when present, never add.
     for (const [k, v] of Object.entries(data.usage)) {
-      if (v !== null && v !== undefined) target[k] = v;
+      if (v !== null && v !== undefined) setField(target, k, v);
     }
   }
 }

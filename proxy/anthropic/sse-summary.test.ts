@@ -58,6 +58,31 @@ describe('summarizeStream', () => {
     'no final newline': (f) => f.join('').replace(/\n\n$/, '').replace(/\n$/, ''),
     'invalid JSON in a read event': (f) => f.map((x) => x.replace('"type":"message_delta",', '"type":"message_delta",,')).join(''),
   };
+  // Found by a review: each read differently before the fast path refused them.
+  const START = 'event: message_start\ndata: {"type":"message_start","message":{"model":"m","usage":{"input_tokens":1}}}\n\n';
+  const ERROR = '{"type":"error","error":{"type":"api_error","message":"x"}}';
+  const odd: Record<string, string> = {
+    'a bare CR ending a data line': `${START}event: ping\ndata: {"type":"ping"}\r\rdata: ${ERROR}\n\n`,
+    'a bare CR inside the data': `${START}event: message_delta\ndata: {"type":"message_delta",\r"delta":{"stop_reason":"end_turn"}}\n\n`,
+    'a CR after the data': `${START}event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"x"}} \r event: error\n\n`,
+    'an escape in the event name and its data': `${START}event: erro\\u0072\ndata: {"type":"erro\\u0072","error":{"type":"api_error","message":"x"}}\n\n`,
+    'a quote in the event name': `${START}event: ping","x":"y\ndata: {"type":"ping","x":"y","error":{"type":"api_error","message":"x"}}\n\n`,
+    'an event name that closes the type': `${START}event: error","x":"y\ndata: {"type":"error","x":"y","error":{"type":"api_error","message":"x"}}\n\n`,
+    'a __proto__ field in a delta': 'event: message_start\ndata: {"type":"message_start","message":{"usage":{}}}\n\nevent: message_delta\ndata: {"type":"message_delta","delta":{"__proto__":{"model":"evil","stop_reason":"end_turn"}},"usage":{"__proto__":{"output_tokens":9}}}\n\n',
+  };
+  it.each(Object.keys(odd))('reads %s as the assembler does', (name) => {
+    const b = bytes(odd[name]!);
+    expect(summarizeStream(b)).toEqual(assembled(b));
+  });
+
+  it('keeps a __proto__ field of a delta as a field of the message', () => {
+    const message = assembleStream(bytes(odd['a __proto__ field in a delta']!)).message!;
+    expect(Object.getPrototypeOf(message)).toBe(Object.prototype);
+    expect(Object.keys(message)).toContain('__proto__');
+    expect(JSON.stringify(message)).toContain('"__proto__":{"model":"evil","stop_reason":"end_turn"}');
+    expect(message.model).toBeUndefined();
+  });
+
   it.each(Object.keys(variants))('reads a stream with %s as the assembler does', (name) => {
     const b = bytes(variants[name]!(sseEvents('tool_use', { usage: USAGE })));
     expect(summarizeStream(b)).toEqual(assembled(b));

@@ -6,10 +6,11 @@
  *
  * Anthropic writes every event as `event: NAME\ndata: {"type":"NAME",...}\n\n`. Over bytes
  * of that shape, finding the events is a native search for their boundaries, and only
- * message_start, message_delta and error are parsed. Bytes of any other shape (CRLF lines,
- * comments, several data lines, an event whose data names another type) are summarized by
- * the full assembler, so the result is the assembler's. One case reads differently: data
- * whose top-level object repeats its `type` key, which JSON.parse resolves to the last one.
+ * message_start, message_delta and error are parsed. Bytes of any other shape (a CR
+ * anywhere, since SSE also ends lines there; comments, several data lines, an event name that
+ * is not a plain word, an event whose data names another type) are summarized by the full
+ * assembler, so the result is the assembler's. One case reads differently: data whose
+ * top-level object repeats its `type` key, which JSON.parse resolves to the last one.
  */
 import { isRecord } from '../lib/json.js';
 import { applyMessageDelta, assembleStream, streamError, summaryOf, type StreamSummary } from './sse-assembler.js';
@@ -17,6 +18,7 @@ import { applyMessageDelta, assembleStream, streamError, summaryOf, type StreamS
 export type { StreamSummary };
 
 const LF = 0x0a;
+const CR = 0x0d;
 const QUOTE = 0x22;
 const EVENT = Buffer.from('event: ');
 const DATA_TYPE = Buffer.from('data: {"type":"');
@@ -39,6 +41,7 @@ export function summarizeStream(bytes: Buffer | null): StreamSummary {
 
 /** Null when the bytes are not of the usual shape. */
 function fastSummary(b: Buffer): StreamSummary | null {
+  if (b.indexOf(CR) >= 0) return null;
   let message: Record<string, unknown> | null = null;
   let error: StreamSummary['error'] = null;
   let pos = 0;
@@ -53,6 +56,8 @@ function fastSummary(b: Buffer): StreamSummary | null {
     const data = lineEnd + 1;
     const typeAt = data + DATA_TYPE.length;
     const nameLength = lineEnd - nameAt;
+    // A name with a quote or an escape in it could read as another type once its data is parsed.
+    if (!plainWord(b, nameAt, lineEnd)) return null;
     // The data line names the event's own type, and is the event's only other line.
     if (typeAt + nameLength >= end || !startsWith(b, data, DATA_TYPE)) return null;
     if (b.compare(b, nameAt, lineEnd, typeAt, typeAt + nameLength) !== 0 || b[typeAt + nameLength] !== QUOTE) return null;
@@ -77,6 +82,15 @@ function fastSummary(b: Buffer): StreamSummary | null {
     pos = boundary + BOUNDARY.length;
   }
   return summaryOf(message, error);
+}
+
+/** Letters, digits and underscores only: the API's event names. */
+function plainWord(b: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = b[i]!;
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || (c >= 0x41 && c <= 0x5a))) return false;
+  }
+  return true;
 }
 
 function readType(b: Buffer, start: number, end: number): string | null {
