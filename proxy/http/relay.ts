@@ -110,8 +110,10 @@ export async function relayStream(
   res.on('drain', () => up.body.resume());
   const end = await drain(up, x.client, (chunk) => {
     const out = hooks.write ? hooks.write(chunk) : chunk;
-    if (out.length > 0) written = true;
-    if (out.length > 0 && !res.write(out)) up.body.pause();
+    if (out.length > 0) {
+      written = true;
+      if (!res.write(out)) up.body.pause();
+    }
     ex.chunk(chunk);
   });
   if (end.kind === 'aborted') return clientGone();
