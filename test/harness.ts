@@ -66,6 +66,26 @@ export async function lastRow(h: Harness) {
 }
 
 /**
+ * Makes the fake upstream's next answer an event stream that sends its headers and `first`
+ * (nothing: the headers alone), then holds back `rest` until the returned function is called.
+ */
+export function enqueueHeldStream(h: Harness, first: string, rest: string): () => void {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  h.fake.enqueue({
+    kind: 'custom',
+    handler: async (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+      if (first === '') res.flushHeaders();
+      else res.write(first);
+      await released;
+      res.end(rest);
+    },
+  });
+  return release;
+}
+
+/**
  * Checks that a streamed response reached the client while upstream was still writing: reads
  * until `marker`, sees the fake's stream unfinished, then drains it. Returns the text read.
  */

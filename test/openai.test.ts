@@ -5,7 +5,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_TEXT_PIECES, DEFAULT_THINKING, DEFAULT_TOOL, MODELS, sseEvents, sseFrame } from './anthropic-fixtures.js';
-import { abortMidStream, expectDeliveredAsItArrives, lastRow, startHarness, type Harness } from './harness.js';
+import { abortMidStream, enqueueHeldStream, expectDeliveredAsItArrives, lastRow, startHarness, type Harness } from './harness.js';
 
 const MODEL = 'claude-sonnet-4-5-20250929';
 const APPEND = ' (answer like a pirate)';
@@ -106,17 +106,7 @@ describe('chat completions', () => {
   });
 
   it("sends the stream's headers at once when upstream's first event translates to nothing and the next is slow", async () => {
-    let sendRest!: () => void;
-    const restMayGo = new Promise<void>((resolve) => (sendRest = resolve));
-    h.fake.enqueue({
-      kind: 'custom',
-      handler: async (_req, res) => {
-        res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
-        res.write(sseFrame('ping', { type: 'ping' }));
-        await restMayGo;
-        res.end(sseEvents('text').join(''));
-      },
-    });
+    const sendRest = enqueueHeldStream(h, sseFrame('ping', { type: 'ping' }), sseEvents('text').join(''));
     const res = await post(h, { model: MODEL, stream: true, messages: [{ role: 'user', content: 'Hi' }] });
     // fetch resolves on the response's headers: here, while upstream still holds its events back.
     expect(res.status).toBe(200);

@@ -5,7 +5,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sseEvents } from './anthropic-fixtures.js';
-import { abortMidStream, expectDeliveredAsItArrives, lastRow, startHarness, type Harness } from './harness.js';
+import { abortMidStream, enqueueHeldStream, expectDeliveredAsItArrives, lastRow, startHarness, type Harness } from './harness.js';
 import { rawRequest } from './raw-http.js';
 import { loadFixture } from '../proxy/history/fixtures.js';
 import { prepareByParsing } from '../proxy/http/body.js';
@@ -150,17 +150,7 @@ describe('proxy with a configured key and the modifier on', () => {
 
   it("sends an event stream's headers at once when its first event is slow to come", async () => {
     const events = sseEvents('text').join('');
-    let sendFirst!: () => void;
-    const firstMayGo = new Promise<void>((resolve) => (sendFirst = resolve));
-    h.fake.enqueue({
-      kind: 'custom',
-      handler: async (_req, res) => {
-        res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
-        res.flushHeaders();
-        await firstMayGo;
-        res.end(events);
-      },
-    });
+    const sendFirst = enqueueHeldStream(h, '', events);
     const res = await fetch(`${h.baseUrl}/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
